@@ -1,0 +1,172 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
+
+	"github.com/halte-transit/halte/feeds/gtfs"
+	"github.com/halte-transit/halte/feeds/mqtt"
+)
+
+// Config is what a hub needs to run. Network and Broker are required.
+type Config struct {
+	// Broker is the MQTT broker URL.
+	Broker string
+	// Network is the static GTFS that resolves lines and stations to stops.
+	Network *gtfs.Network
+	// ClientID names the hub on the broker; "" means "halte-hub-" + host name.
+	ClientID string
+	// Heartbeat is how often the hub's status is republished; 0 means 30 s.
+	Heartbeat time.Duration
+	// Sweep is how often documents are recomputed to drop ended alerts; 0 means 1 min.
+	Sweep time.Duration
+	// Logger receives the hub's log; nil means slog.Default().
+	Logger *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// event is one thing the hub loop handles, in arrival order.
+type event struct {
+	kind    int // alertEvent, stopEvent or syncEvent
+	key     string
+	payload []byte
+}
+
+const (
+	alertEvent = iota
+	stopEvent
+	syncEvent
+)
+
+// Run connects to the broker and publishes stop documents until ctx ends.
+// Publishing starts once the retained operator alerts and stop documents
+// present at connection time have been read, so that a restart republishes
+// only what changed.
+func Run(ctx context.Context, cfg Config) error {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.ClientID == "" {
+		host, _ := os.Hostname()
+		cfg.ClientID = "halte-hub-" + host
+	}
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 30 * time.Second
+	}
+	if cfg.Sweep == 0 {
+		cfg.Sweep = time.Minute
+	}
+	log := cfg.Logger
+	events := make(chan event, 1024)
+	push := func(e event) {
+		select {
+		case events <- e:
+		case <-ctx.Done():
+		}
+	}
+	handle := func(kind int) paho.MessageHandler {
+		return func(_ paho.Client, m paho.Message) {
+			push(event{kind: kind, key: mqtt.LastLevel(m.Topic()), payload: m.Payload()})
+		}
+	}
+	routes := map[string]paho.MessageHandler{
+		mqtt.OperatorAlertsFilter: handle(alertEvent),
+		mqtt.StopsFilter:          handle(stopEvent),
+	}
+	client := mqtt.NewClient(mqtt.Options{
+		Broker:   cfg.Broker,
+		ClientID: cfg.ClientID,
+		Logger:   log,
+		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now())},
+		OnConnect: func(c paho.Client) {
+			err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
+			if err != nil {
+				log.Error("hub cannot subscribe", "err", err)
+			}
+		},
+	})
+	if err := mqtt.Connect(ctx, client); err != nil {
+		return err
+	}
+	defer client.Disconnect(250)
+
+	state := NewState(cfg.Network, log)
+	synced := false
+	heartbeat := time.NewTicker(cfg.Heartbeat)
+	defer heartbeat.Stop()
+	sweep := time.NewTicker(cfg.Sweep)
+	defer sweep.Stop()
+	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now())) }
+	beat()
+	for {
+		var stops []string
+		select {
+		case <-ctx.Done():
+			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now())).WaitTimeout(time.Second)
+			return nil
+		case <-heartbeat.C:
+			beat()
+			continue
+		case <-sweep.C:
+			stops = state.KnownStops()
+		case e := <-events:
+			switch e.kind {
+			case alertEvent:
+				stops = state.ApplyAlert(e.key, e.payload)
+			case stopEvent:
+				if state.ObservePublished(e.key, e.payload) {
+					stops = []string{e.key}
+				}
+			case syncEvent:
+				if !synced {
+					log.Info("hub synchronized with the broker", "stops", len(state.KnownStops()))
+				}
+				synced = true
+				stops = state.KnownStops()
+			}
+		}
+		if synced && len(stops) > 0 {
+			publish(ctx, client, state.Plan(stops, cfg.Now()), log)
+		}
+	}
+}
+
+// publish sends documents retained at QoS 1 and waits for the broker's
+// acknowledgements, all in flight at once.
+func publish(ctx context.Context, c paho.Client, docs []halte.StopState, log *slog.Logger) {
+	tokens := make([]paho.Token, len(docs))
+	for i, doc := range docs {
+		b, err := json.Marshal(doc)
+		if err != nil {
+			log.Error("cannot encode stop document", "stop", doc.Stop, "err", err)
+			continue
+		}
+		tokens[i] = c.Publish(mqtt.StopTopic(doc.Stop), 1, true, b)
+	}
+	for i, t := range tokens {
+		if t == nil {
+			continue
+		}
+		if err := mqtt.Wait(ctx, t); err != nil {
+			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
+			continue
+		}
+		log.Info("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+	}
+}
+
+func statusPayload(online bool, at time.Time) []byte {
+	return []byte(fmt.Sprintf(`{"online":%t,"at":%q}`, online, at.UTC().Format(time.RFC3339)))
+}

@@ -1,0 +1,135 @@
+package mqtt
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// BrokerEnv is the environment variable that names the broker when no flag does.
+const BrokerEnv = "HALTE_BROKER"
+
+// ResolveBroker returns the broker URL: the flag's value if set, else
+// $HALTE_BROKER. It checks the URL's form: tcp://host:port or ssl://host:port.
+func ResolveBroker(flagValue string) (string, error) {
+	raw := flagValue
+	if raw == "" {
+		raw = os.Getenv(BrokerEnv)
+	}
+	if raw == "" {
+		return "", fmt.Errorf("no broker given: use --broker tcp://host:port or set %s", BrokerEnv)
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "", fmt.Errorf("broker URL %q: %v", raw, err)
+	}
+	switch u.Scheme {
+	case "tcp", "ssl", "tls", "mqtt", "mqtts", "ws", "wss":
+	default:
+		return "", fmt.Errorf("broker URL %q: scheme %q is not one of tcp, ssl, ws, wss", raw, u.Scheme)
+	}
+	if u.Host == "" || u.Port() == "" {
+		return "", fmt.Errorf("broker URL %q: want host and port, as in tcp://127.0.0.1:1883", raw)
+	}
+	return raw, nil
+}
+
+// Options describe one MQTT connection. The zero value of each field is
+// documented; Broker and ClientID are required.
+type Options struct {
+	// Broker is the URL, as returned by ResolveBroker.
+	Broker string
+	// ClientID must be stable per device so the broker keeps its session.
+	ClientID string
+	// Username and Password are the credentials; empty means anonymous.
+	Username, Password string
+	// KeepSession asks the broker to keep subscriptions and queued QoS 1
+	// messages while the client is away (clean session off).
+	KeepSession bool
+	// ManualAck leaves acknowledging each message to the handler (msg.Ack),
+	// so that a message is acknowledged only once it is committed.
+	ManualAck bool
+	// Will is published retained by the broker if the client vanishes; nil
+	// means no will.
+	Will *Will
+	// OnConnect runs after every (re)connection: subscribe there.
+	OnConnect func(paho.Client)
+	// Logger receives connection events; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Will is a last-will message.
+type Will struct {
+	Topic   string
+	Payload []byte
+}
+
+// NewClient makes a paho client that retries its first connection and
+// reconnects forever, at QoS 1, keeping message order.
+func NewClient(o Options) paho.Client {
+	log := o.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	opts := paho.NewClientOptions().
+		AddBroker(o.Broker).
+		SetClientID(o.ClientID).
+		SetUsername(o.Username).
+		SetPassword(o.Password).
+		SetCleanSession(!o.KeepSession).
+		SetAutoAckDisabled(o.ManualAck).
+		SetOrderMatters(true).
+		SetKeepAlive(30 * time.Second).
+		SetPingTimeout(10 * time.Second).
+		SetConnectTimeout(10 * time.Second).
+		SetConnectRetry(true).
+		SetConnectRetryInterval(2 * time.Second).
+		SetAutoReconnect(true).
+		SetMaxReconnectInterval(30 * time.Second).
+		SetConnectionLostHandler(func(_ paho.Client, err error) {
+			log.Warn("broker connection lost", "broker", o.Broker, "err", err)
+		}).
+		SetOnConnectHandler(func(c paho.Client) {
+			log.Info("broker connected", "broker", o.Broker, "client", o.ClientID)
+			if o.OnConnect != nil {
+				o.OnConnect(c)
+			}
+		})
+	if o.Will != nil {
+		opts.SetBinaryWill(o.Will.Topic, o.Will.Payload, 1, true)
+	}
+	return paho.NewClient(opts)
+}
+
+// Wait blocks until the token completes or ctx ends, and returns the
+// token's error or ctx's.
+func Wait(ctx context.Context, t paho.Token) error {
+	select {
+	case <-t.Done():
+		return t.Error()
+	case <-ctx.Done():
+		return fmt.Errorf("broker did not answer: %w", ctx.Err())
+	}
+}
+
+// Publish sends one message at QoS 1 and waits for the broker's acknowledgement.
+func Publish(ctx context.Context, c paho.Client, topic string, retained bool, payload []byte) error {
+	if err := Wait(ctx, c.Publish(topic, 1, retained, payload)); err != nil {
+		return fmt.Errorf("publish to %s: %w", topic, err)
+	}
+	return nil
+}
+
+// Connect starts the client's connection and waits for the first success,
+// or for ctx to end (the client keeps retrying in the background either way).
+func Connect(ctx context.Context, c paho.Client) error {
+	if err := Wait(ctx, c.Connect()); err != nil {
+		return fmt.Errorf("connect to broker: %w", err)
+	}
+	return nil
+}

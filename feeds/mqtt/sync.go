@@ -1,0 +1,54 @@
+package mqtt
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+)
+
+// SubscribeAndSync subscribes c at QoS 1 to each filter of routes, handled by
+// its handler, then publishes a marker on the client's own sync topic.
+// Because the broker queues a subscription's retained messages before the
+// marker, and paho hands messages over in order, synced runs once the
+// handlers have seen every retained message these subscriptions brought. Call it from Options.OnConnect, so that it runs again
+// after every reconnection.
+func SubscribeAndSync(c paho.Client, clientID string, routes map[string]paho.MessageHandler, synced func()) error {
+	marker := make([]byte, 8)
+	if _, err := rand.Read(marker); err != nil {
+		return err
+	}
+	want := hex.EncodeToString(marker)
+	syncTopic := SyncTopic(clientID)
+	subs := map[string]byte{syncTopic: 1}
+	for filter, handler := range routes {
+		subs[filter] = 1
+		c.AddRoute(filter, handler)
+	}
+	c.AddRoute(syncTopic, func(c paho.Client, m paho.Message) {
+		m.Ack()
+		if string(m.Payload()) == want {
+			synced()
+		}
+	})
+	const timeout = 30 * time.Second
+	t := c.SubscribeMultiple(subs, nil)
+	if !t.WaitTimeout(timeout) {
+		return fmt.Errorf("subscribe: broker did not answer in %s", timeout)
+	}
+	if err := t.Error(); err != nil {
+		return fmt.Errorf("subscribe: %w", err)
+	}
+	for topic, qos := range t.(*paho.SubscribeToken).Result() {
+		if qos == 0x80 {
+			return fmt.Errorf("subscribe: broker refused %s (check the ACL)", topic)
+		}
+	}
+	p := c.Publish(syncTopic, 1, false, []byte(want))
+	if !p.WaitTimeout(timeout) {
+		return fmt.Errorf("sync marker: broker did not answer in %s", timeout)
+	}
+	return p.Error()
+}
