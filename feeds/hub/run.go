@@ -24,6 +24,9 @@ type Config struct {
 	Network *gtfs.Network
 	// ClientID names the hub on the broker; "" means "halte-hub-" + host name.
 	ClientID string
+	// StateDir keeps the highest version published; "" means none is kept
+	// and versions rest on the clock and the broker's retained documents.
+	StateDir string
 	// Heartbeat is how often the hub's status is republished; 0 means 30 s.
 	Heartbeat time.Duration
 	// Sweep is how often documents are recomputed to drop ended alerts; 0 means 1 min.
@@ -103,6 +106,16 @@ func Run(ctx context.Context, cfg Config) error {
 	defer client.Disconnect(250)
 
 	state := NewState(cfg.Network, log)
+	if cfg.StateDir != "" {
+		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
+			return err
+		}
+		floor, err := readFloor(cfg.StateDir)
+		if err != nil {
+			return err
+		}
+		state.RaiseFloor(floor)
+	}
 	synced := false
 	heartbeat := time.NewTicker(cfg.Heartbeat)
 	defer heartbeat.Stop()
@@ -137,9 +150,16 @@ func Run(ctx context.Context, cfg Config) error {
 				stops = state.KnownStops()
 			}
 		}
-		if synced && len(stops) > 0 {
-			publish(ctx, client, state.Plan(stops, cfg.Now()), log)
+		if !synced || len(stops) == 0 {
+			continue
 		}
+		docs := state.Plan(stops, cfg.Now())
+		if len(docs) > 0 && cfg.StateDir != "" {
+			if err := writeFloor(cfg.StateDir, state.Floor()); err != nil {
+				log.Error("cannot keep the published version", "dir", cfg.StateDir, "err", err)
+			}
+		}
+		publish(ctx, client, docs, log)
 	}
 }
 

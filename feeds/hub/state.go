@@ -139,9 +139,16 @@ func (s *State) ObservePublished(stop string, payload []byte) bool {
 	}
 	p.version = doc.Version
 	p.digest = digest(doc.StopName, doc.Alerts)
+	s.RaiseFloor(doc.Version)
 	s.published[stop] = p
 	return true
 }
+
+// Floor is the highest document version the hub has issued or seen.
+func (s *State) Floor() uint64 { return s.floor }
+
+// RaiseFloor makes every later document version greater than v.
+func (s *State) RaiseFloor(v uint64) { s.floor = max(s.floor, v) }
 
 // KnownStops returns every stop that has alerts or a published document.
 func (s *State) KnownStops() []string {

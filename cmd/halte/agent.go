@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/tts"
+)
+
+func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
+	config := fs.String("config", "", "YAML configuration `file` (see firmware/halte.yaml)")
+	broker := fs.String("broker", "", "MQTT broker URL; overrides the file (default $HALTE_BROKER)")
+	device := fs.String("device", "", "this device's `name`; overrides the file")
+	stateDir := fs.String("state-dir", "", "`folder` of the state file; overrides the file")
+	wavDir := fs.String("wav-dir", "", "write announcements as WAV files in this `folder` instead of playing them")
+	var stops, langs listFlag
+	fs.Var(&stops, "stop", "a stop `id` this device speaks for; repeatable; overrides the file")
+	fs.Var(&langs, "lang", "a `language` to speak (nl, fr, en, de), first is the default; repeatable; overrides the file")
+	if err := parse(fs, args, stderr); err != nil {
+		return err
+	}
+	var cfg agent.Config
+	if *config != "" {
+		var err error
+		if cfg, err = agent.LoadConfig(*config); err != nil {
+			return err
+		}
+	}
+	override(&cfg.Broker, *broker)
+	if cfg.Broker == "" {
+		cfg.Broker = os.Getenv(mqtt.BrokerEnv)
+	}
+	override(&cfg.Device, *device)
+	override(&cfg.StateDir, *stateDir)
+	if len(stops) > 0 {
+		cfg.Stops = stops
+	}
+	if len(langs) > 0 {
+		cfg.Languages = langs
+	}
+	if *wavDir != "" {
+		cfg.Audio.Output, cfg.Audio.WAVDir = "wav", *wavDir
+	}
+	if err := cfg.Validate(); err != nil {
+		return usageError(fs, "%v", err)
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	speaker, err := openSpeaker(cfg.Audio)
+	if err != nil {
+		log.Error("no audio output; announcements are only logged", "err", err)
+	}
+	a, err := agent.New(cfg, agent.Deps{
+		Synth:   tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate},
+		Speaker: speaker,
+		Logger:  log,
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return a.Run(ctx)
+}
+
+// openSpeaker returns the configured audio output, nil for "none".
+func openSpeaker(c agent.AudioConfig) (agent.Speaker, error) {
+	switch c.Output {
+	case "none":
+		return nil, nil
+	case "wav":
+		if err := os.MkdirAll(c.WAVDir, 0o755); err != nil {
+			return nil, fmt.Errorf("audio.wav_dir: %w", err)
+		}
+		return &audio.WAVDir{Dir: c.WAVDir}, nil
+	}
+	p, err := audio.Open(c.Volume)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// override sets *dst to a flag's value v, if the flag was given.
+func override(dst *string, v string) {
+	if v != "" {
+		*dst = v
+	}
+}

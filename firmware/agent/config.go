@@ -1,0 +1,113 @@
+package agent
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/halte-transit/halte/feeds/mqtt"
+)
+
+// Config is a stop device's configuration, read from YAML. The comment of
+// each field says what its zero value means.
+type Config struct {
+	// Broker is the MQTT broker URL (tcp://host:port); required.
+	Broker string `yaml:"broker"`
+	// Device names this device, stably: it is the MQTT client id's suffix
+	// and the topic of its status; required.
+	Device string `yaml:"device"`
+	// Stops are the stop ids (GTFS stop_id) this device speaks for; at least one.
+	Stops []string `yaml:"stops"`
+	// StateDir holds the state file; required.
+	StateDir string `yaml:"state_dir"`
+	// Languages are spoken in this order of preference; none means [nl].
+	Languages []string `yaml:"languages"`
+	// Timezone reads times aloud; "" means Europe/Brussels.
+	Timezone string `yaml:"timezone"`
+	// StartupWait is how long the device waits for the broker before it
+	// announces what it last knew; 0 means 3 s.
+	StartupWait time.Duration `yaml:"startup_wait"`
+	// Audio says where speech goes.
+	Audio AudioConfig `yaml:"audio"`
+}
+
+// AudioConfig says how the device speaks.
+type AudioConfig struct {
+	// Output is "alsa" (the sound card, the default), "wav" (files in
+	// WAVDir) or "none" (log only).
+	Output string `yaml:"output"`
+	// WAVDir is where Output "wav" writes; required with it.
+	WAVDir string `yaml:"wav_dir"`
+	// Volume is between 0 and 1; 0 means 1.
+	Volume float64 `yaml:"volume"`
+	// Rate is the speech rate in words per minute; 0 means 150.
+	Rate int `yaml:"rate"`
+	// Espeak is the espeak-ng program; "" means espeak-ng on $PATH.
+	Espeak string `yaml:"espeak"`
+}
+
+// LoadConfig reads a YAML configuration file. Unknown keys are errors, so
+// that a misspelt key is not silently ignored.
+func LoadConfig(path string) (Config, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) { // an empty file is an empty configuration
+		return Config{}, fmt.Errorf("config %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return c, nil
+}
+
+// Validate checks the configuration and names the key that is wrong.
+func (c Config) Validate() error {
+	if _, err := mqtt.ResolveBroker(c.Broker); err != nil {
+		return fmt.Errorf("config key broker: %w", err)
+	}
+	if c.Device == "" || strings.ContainsAny(c.Device, "/+# ") {
+		return fmt.Errorf("config key device: want a name without / + # or spaces, got %q", c.Device)
+	}
+	if len(c.Stops) == 0 {
+		return errors.New("config key stops: name at least one stop id")
+	}
+	for _, s := range c.Stops {
+		if s == "" || strings.ContainsAny(s, "/+# ") {
+			return fmt.Errorf("config key stops: %q is not a stop id", s)
+		}
+	}
+	if c.StateDir == "" {
+		return errors.New("config key state_dir: name a folder for the state file")
+	}
+	for _, l := range c.Languages {
+		if len(l) < 2 {
+			return fmt.Errorf("config key languages: %q is not a language (nl, fr, en, de)", l)
+		}
+	}
+	if c.Timezone != "" {
+		if _, err := time.LoadLocation(c.Timezone); err != nil {
+			return fmt.Errorf("config key timezone: %v", err)
+		}
+	}
+	switch c.Audio.Output {
+	case "", "alsa", "none":
+	case "wav":
+		if c.Audio.WAVDir == "" {
+			return errors.New("config key audio.wav_dir: required with audio.output wav")
+		}
+	default:
+		return fmt.Errorf("config key audio.output: %q is not one of alsa, wav, none", c.Audio.Output)
+	}
+	if c.Audio.Volume < 0 || c.Audio.Volume > 1 {
+		return fmt.Errorf("config key audio.volume: %v is not between 0 and 1", c.Audio.Volume)
+	}
+	return nil
+}
