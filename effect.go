@@ -41,7 +41,6 @@ func ParseEffect(s string) (Effect, error) {
 	return "", fmt.Errorf("unknown effect %q (want one of %s)", s, joinNames(Effects))
 }
 
-
 // Severity is how much an alert matters to a traveler, as GTFS-Realtime's
 // severity_level. The zero value means UNKNOWN_SEVERITY.
 type Severity string
@@ -80,7 +79,6 @@ func (s Severity) Rank() int {
 	}
 	return 0
 }
-
 
 func joinNames[T ~string](names []T) string {
 	parts := make([]string, len(names))

@@ -141,7 +141,7 @@ func demoScript(ctx context.Context, broker string, stdout io.Writer, announced 
 				Advice:  halte.Text{"nl": "Neem tram 4 aan perron 2."}}, "announce"},
 		{"operator updates it: a detour instead, with its own text",
 			halte.Alert{ID: "demo-tram1", Effect: halte.Detour, Severity: halte.Warning,
-				Lines: []halte.Line{{ID: "T1"}},
+				Lines:  []halte.Line{{ID: "T1"}},
 				Header: halte.Text{"nl": "Tram 1 rijdt om via de Kouter en de Veldstraat.", "fr": "Le tram 1 est dévié par le Kouter."},
 				Advice: halte.Text{"nl": "De halte Korenmarkt blijft bediend."}}, "announce"},
 		{"operator publishes: the lift at Korenmarkt station is out of order",

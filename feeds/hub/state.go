@@ -236,11 +236,18 @@ func (s *State) stopsOf(a halte.Alert) []string {
 	return sortedKeys(set)
 }
 
+// digest identifies a document's content. Alert versions are left out: a
+// version bump that changes nothing else is not worth a new document.
 func digest(name string, alerts []halte.Alert) [32]byte {
+	bare := make([]halte.Alert, len(alerts))
+	for i, a := range alerts {
+		a.Version = 0
+		bare[i] = a
+	}
 	b, _ := json.Marshal(struct {
 		Name   string        `json:"n"`
 		Alerts []halte.Alert `json:"a"`
-	}{name, alerts})
+	}{name, bare})
 	return sha256.Sum256(b)
 }
 

@@ -83,6 +83,7 @@ func NewClient(o Options) paho.Client {
 		SetPassword(o.Password).
 		SetCleanSession(!o.KeepSession).
 		SetAutoAckDisabled(o.ManualAck).
+		SetStore(copyingStore{paho.NewMemoryStore()}).
 		SetOrderMatters(true).
 		SetKeepAlive(30 * time.Second).
 		SetPingTimeout(10 * time.Second).

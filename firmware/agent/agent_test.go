@@ -1,0 +1,176 @@
+package agent_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/internal/testkit"
+)
+
+func tram1Alert(version uint64) halte.Alert {
+	return halte.Alert{ID: "tram1", Version: version, Effect: halte.NoService, Severity: halte.Severe,
+		Lines:  []halte.Line{{ID: "T1"}},
+		Header: halte.Text{"nl": "Tram 1 rijdt niet tussen Korenmarkt en Rabot."},
+		Advice: halte.Text{"nl": "Neem bus 70 aan Gent Zuid."}}
+}
+
+func TestOperatorAlertIsSpoken(t *testing.T) {
+	broker := mqtttest.Start(t)
+	startHub(t, broker.URL)
+	dev := startDevice(t, broker.URL, t.TempDir())
+	op := client(t, broker.URL, "operator")
+	publish(t, op, mqtt.OperatorAlertTopic("tram1"), tram1Alert(1))
+
+	line := dev.waitAnnounced(t, "tram1", 1)
+	want := "Tram 1 rijdt niet tussen Korenmarkt en Rabot. Neem bus 70 aan Gent Zuid."
+	if line["text"] != want || line["lang"] != "nl" || line["trigger"] != "new" || line["version"] != float64(1) {
+		t.Fatalf("announce line %v; want text %q, lang nl, trigger new, version 1", line, want)
+	}
+	files := dev.waitWAVs(t, 1)
+	length, peak := wavStats(t, files[0])
+	if length < 2*time.Second || length > 20*time.Second || peak < 3000 {
+		t.Fatalf("speech of %s with peak %d: not a plausible spoken sentence", length, peak)
+	}
+}
+
+func TestCancelledWhileStoppedIsNeverSpoken(t *testing.T) {
+	broker := mqtttest.Start(t)
+	startHub(t, broker.URL)
+	state := t.TempDir()
+	op := client(t, broker.URL, "operator")
+	docs := watchStop(t, op)
+
+	dev := startDevice(t, broker.URL, state)
+	publish(t, op, mqtt.OperatorAlertTopic("tram1"), tram1Alert(1))
+	dev.waitAnnounced(t, "tram1", 1)
+	dev.stop()
+
+	publish(t, op, mqtt.OperatorAlertTopic("tram1"), halte.Alert{ID: "tram1", Version: 2, Cancelled: true})
+	testkit.WaitFor(t, deadline, "the hub's document without the alert", func() bool {
+		d := docs()
+		return len(d) >= 2 && len(d[len(d)-1].Alerts) == 0
+	})
+
+	again := startDevice(t, broker.URL, state)
+	// A later alert is a barrier: speech is in order, so had the cancelled
+	// alert been queued, it would be spoken before this one.
+	publish(t, op, mqtt.OperatorAlertTopic("lift"), halte.Alert{ID: "lift", Version: 1,
+		Effect: halte.AccessibilityIssue, Stops: []string{stop}, Header: halte.Text{"nl": "De lift is stuk."}})
+	again.waitAnnounced(t, "lift", 1)
+	for _, l := range again.announcements() {
+		if l["alert"] == "tram1" {
+			t.Fatalf("the cancelled alert was spoken after the restart: %v", l)
+		}
+	}
+}
+
+func TestRestoresAndSpeaksWithoutBroker(t *testing.T) {
+	broker := mqtttest.Start(t)
+	startHub(t, broker.URL)
+	state := t.TempDir()
+	dev := startDevice(t, broker.URL, state)
+	publish(t, client(t, broker.URL, "operator"), mqtt.OperatorAlertTopic("tram1"), tram1Alert(1))
+	dev.waitAnnounced(t, "tram1", 1)
+	dev.stop()
+	broker.Stop()
+
+	offline := startDevice(t, broker.URL, state)
+	line := offline.waitAnnounced(t, "tram1", 1)
+	if line["trigger"] != "start" || !strings.Contains(line["text"].(string), "Tram 1 rijdt niet") {
+		t.Fatalf("restored announcement %v", line)
+	}
+	if len(offline.log.Lines("broker not reached; announcing the stored state")) != 1 {
+		t.Fatalf("the device did not say it works offline:\n%s", offline.log)
+	}
+	offline.waitWAVs(t, 1)
+}
+
+// doc is a stop document as the hub would publish it.
+func doc(version uint64, alerts ...halte.Alert) halte.StopState {
+	if alerts == nil {
+		alerts = []halte.Alert{}
+	}
+	return halte.StopState{Stop: stop, Version: version, IssuedAt: time.Now().UTC(), Alerts: alerts}
+}
+
+func alert(id, text string) halte.Alert {
+	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Header: halte.Text{"nl": text}}
+}
+
+func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
+	broker := mqtttest.Start(t)
+	dev := startDevice(t, broker.URL, t.TempDir())
+	hubLike := client(t, broker.URL, "fake-hub")
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(10, alert("a", "Omleiding a.")))
+	dev.waitAnnounced(t, "a", 1)
+
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(10, alert("b", "Omleiding b."))) // duplicate version
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(9, alert("c", "Omleiding c.")))  // out of order
+	bumped := alert("a", "Omleiding a.")
+	bumped.Version = 2
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(11, bumped)) // same content, new version
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(12, bumped, alert("d", "Omleiding d.")))
+	dev.waitAnnounced(t, "d", 1)
+
+	var got []string
+	for _, l := range dev.announcements() {
+		got = append(got, l["alert"].(string))
+	}
+	if strings.Join(got, ",") != "a,d" {
+		t.Fatalf("announced %v, want a then d only", got)
+	}
+	if s := dev.Stats(); s.Ignored != 2 || s.Applied != 3 {
+		t.Fatalf("stats %+v, want 2 ignored and 3 applied", s)
+	}
+}
+
+func TestBadDocumentsAreRefused(t *testing.T) {
+	broker := mqtttest.Start(t)
+	dev := startDevice(t, broker.URL, t.TempDir())
+	hubLike := client(t, broker.URL, "fake-hub")
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(5, alert("good", "Omleiding.")))
+	dev.waitAnnounced(t, "good", 1)
+
+	bad := []struct {
+		payload string
+		reason  halte.Reason
+	}{
+		{"not json at all", halte.ReasonSyntax},
+		{`{"stop":"200101","version":"6","issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, halte.ReasonType},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"version":1,"effect":"DETOUR"}]}`, halte.ReasonInvalid},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"EXPLOSION"}]}`, halte.ReasonInvalid},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"DETOUR","header":{"nl":"` + strings.Repeat("x", 2<<20) + `"}}]}`, halte.ReasonTooLarge},
+		{"{\"stop\":\"200101\",\"version\":6,\"issued_at\":\"2026-11-29T14:00:00Z\",\"alerts\":[{\"id\":\"\xff\",\"version\":1,\"effect\":\"DETOUR\"}]}", halte.ReasonEncoding},
+		{`{"stop":"200999","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, halte.ReasonWrongStop},
+		{`{"stop":"200101","version":6,"alerts":[]}`, halte.ReasonInvalid},
+	}
+	for i, b := range bad {
+		publish(t, hubLike, mqtt.StopTopic(stop), []byte(b.payload))
+		testkit.WaitFor(t, deadline, "refusal of bad document", func() bool {
+			return len(dev.log.Lines("stop document refused")) == i+1
+		})
+		line := dev.log.Lines("stop document refused")[i]
+		if line["reason"] != string(b.reason) || line["err"] == "" {
+			t.Fatalf("payload %d: refusal %v, want reason %s and the problem named", i, line, b.reason)
+		}
+	}
+	stats := dev.Stats()
+	total := 0
+	for _, n := range stats.Rejected {
+		total += n
+	}
+	if total != len(bad) || stats.Applied != 1 {
+		t.Fatalf("stats %+v, want %d refused and 1 applied", stats, len(bad))
+	}
+	// The last good state still stands: a newer document adds to it, and
+	// only the new alert is announced.
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(6, alert("good", "Omleiding."), alert("next", "Nog een omleiding.")))
+	dev.waitAnnounced(t, "next", 1)
+	if n := len(dev.announcements()); n != 2 {
+		t.Fatalf("%d announcements, want good then next", n)
+	}
+}

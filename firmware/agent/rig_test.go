@@ -1,0 +1,223 @@
+package agent_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/feeds/gtfs/sample"
+	"github.com/halte-transit/halte/feeds/hub"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/store"
+	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/tts"
+)
+
+// stop is the sample Ghent stop the tests' device speaks for (tram 1).
+const stop = "200101"
+
+const deadline = 20 * time.Second
+
+func requireEspeak(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("espeak-ng is not installed (CI must install it): %v", err)
+		}
+		t.Skipf("espeak-ng is not installed: %v", err)
+	}
+}
+
+// device is a running agent with its log and WAV output.
+type device struct {
+	*agent.Agent
+	log    *testkit.Log
+	wavDir string
+	stop   func()
+}
+
+// startDevice runs an agent for stop, with its state in stateDir, speaking
+// into WAV files. Its state file is checked for consistency when it stops.
+func startDevice(t *testing.T, broker, stateDir string) *device {
+	t.Helper()
+	requireEspeak(t)
+	d := &device{log: &testkit.Log{}, wavDir: t.TempDir()}
+	a, err := agent.New(agent.Config{
+		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
+		StartupWait: 300 * time.Millisecond,
+	}, agent.Deps{Synth: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Logger: d.log.Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Agent = a
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := a.Run(ctx); err != nil {
+			t.Errorf("agent: %v", err)
+		}
+	}()
+	stopped := false
+	d.stop = func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		cancel()
+		<-done
+		a.Close()
+		s, err := store.Open(stateDir)
+		if err != nil {
+			t.Errorf("reopen state file: %v", err)
+			return
+		}
+		defer s.Close()
+		if err := s.Check(); err != nil {
+			t.Errorf("state file inconsistent: %v", err)
+		}
+	}
+	t.Cleanup(d.stop)
+	testkit.WaitFor(t, deadline, "the device to start", func() bool {
+		return len(d.log.Lines("synchronized with the broker")) > 0 ||
+			len(d.log.Lines("broker not reached; announcing the stored state")) > 0
+	})
+	return d
+}
+
+// announcements returns the alerts announced so far, with their triggers.
+func (d *device) announcements() []map[string]any { return d.log.Lines("announce") }
+
+// waitAnnounced waits until alert has been announced n times in all.
+func (d *device) waitAnnounced(t *testing.T, alert string, n int) map[string]any {
+	t.Helper()
+	var last map[string]any
+	testkit.WaitFor(t, deadline, "announcement of "+alert, func() bool {
+		count := 0
+		for _, l := range d.announcements() {
+			if l["alert"] == alert {
+				count++
+				last = l
+			}
+		}
+		return count >= n
+	})
+	return last
+}
+
+// startHub runs a hub on the sample Ghent GTFS until the test ends.
+func startHub(t *testing.T, broker string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	log := &testkit.Log{}
+	go func() {
+		defer close(done)
+		if err := hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "test-hub", Logger: log.Logger()}); err != nil {
+			t.Errorf("hub: %v", err)
+		}
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// client connects a plain MQTT client, as an operator or a test would.
+func client(t *testing.T, broker, id string) paho.Client {
+	t.Helper()
+	c := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: id, Logger: (&testkit.Log{}).Logger()})
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	if err := mqtt.Connect(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	return c
+}
+
+func publish(t *testing.T, c paho.Client, topic string, v any) {
+	t.Helper()
+	raw, ok := v.([]byte)
+	if !ok {
+		var err error
+		if raw, err = json.Marshal(v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	if err := mqtt.Publish(ctx, c, topic, true, raw); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// watchStop records the stop documents the broker delivers for stop.
+func watchStop(t *testing.T, c paho.Client) func() []halte.StopState {
+	t.Helper()
+	docs := make(chan halte.StopState, 100)
+	if tok := c.Subscribe(mqtt.StopTopic(stop), 1, func(_ paho.Client, m paho.Message) {
+		if d, err := halte.DecodeStopState(m.Payload()); err == nil {
+			docs <- d
+		}
+	}); !tok.WaitTimeout(deadline) || tok.Error() != nil {
+		t.Fatalf("subscribe: %v", tok.Error())
+	}
+	var seen []halte.StopState
+	return func() []halte.StopState {
+		for {
+			select {
+			case d := <-docs:
+				seen = append(seen, d)
+			default:
+				return seen
+			}
+		}
+	}
+}
+
+// wavStats reads a WAV file the device wrote: its length and peak.
+func wavStats(t *testing.T, path string) (time.Duration, int) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	pcm, err := halte.ReadWAV(f)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	peak := 0
+	for _, s := range pcm.Samples {
+		peak = max(peak, abs(int(s)))
+	}
+	return pcm.Duration(), peak
+}
+
+func abs(v int) int {
+	if v < 0 {
+		return -v
+	}
+	return v
+}
+
+// waitWAVs waits until the device has written n WAV files, and returns them.
+func (d *device) waitWAVs(t *testing.T, n int) []string {
+	t.Helper()
+	var files []string
+	testkit.WaitFor(t, deadline, "speech written as WAV", func() bool {
+		files, _ = filepath.Glob(filepath.Join(d.wavDir, "*.wav"))
+		return len(files) >= n
+	})
+	if len(files) != n {
+		t.Fatalf("want %d WAV files, got %v", n, files)
+	}
+	return files
+}
