@@ -16,14 +16,24 @@ const MaxPayload = 512 << 10
 // normalizes effect and severity names to their canonical spelling, and
 // validates it. Any error is an *InputError.
 func DecodeAlert(payload []byte) (Alert, error) {
+	a, err := ParseAlert(payload)
+	if err != nil {
+		return Alert{}, err
+	}
+	if err := a.Validate(); err != nil {
+		return Alert{}, err
+	}
+	return a, nil
+}
+
+// ParseAlert is DecodeAlert without the validation, for tools that complete
+// a draft (fill in its version) before they validate it.
+func ParseAlert(payload []byte) (Alert, error) {
 	var a Alert
 	if err := decodeJSON(payload, &a); err != nil {
 		return Alert{}, err
 	}
 	if err := a.normalize(""); err != nil {
-		return Alert{}, err
-	}
-	if err := a.Validate(); err != nil {
 		return Alert{}, err
 	}
 	return a, nil

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -54,8 +55,7 @@ func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Write
 		if err != nil {
 			return err
 		}
-		if err := json.Unmarshal(raw, &a); err != nil {
-			_, err = halte.DecodeAlert(raw) // fails too, and names the field
+		if a, err = halte.ParseAlert(raw); err != nil {
 			return fmt.Errorf("alert not published: %s: %w", *file, err)
 		}
 	} else {
@@ -112,7 +112,8 @@ func publishOperator(ctx context.Context, brokerFlag, id string, payload []byte,
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	host, _ := os.Hostname()
-	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: fmt.Sprintf("halte-cli-%s-%d", host, os.Getpid())})
+	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: fmt.Sprintf("halte-cli-%s-%d", host, os.Getpid()), Logger: quiet})
 	if err := mqtt.Connect(ctx, client); err != nil {
 		client.Disconnect(0)
 		return fmt.Errorf("%s: %w", broker, err)

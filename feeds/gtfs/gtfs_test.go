@@ -68,4 +68,3 @@ func TestLoadErrorsNameTheProblem(t *testing.T) {
 		t.Fatal("a missing path loaded")
 	}
 }
-

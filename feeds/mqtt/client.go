@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -23,6 +24,9 @@ func ResolveBroker(flagValue string) (string, error) {
 	}
 	if raw == "" {
 		return "", fmt.Errorf("no broker given: use --broker tcp://host:port or set %s", BrokerEnv)
+	}
+	if !strings.Contains(raw, "://") {
+		return "", fmt.Errorf("broker URL %q has no scheme: want tcp://host:port or ssl://host:port", raw)
 	}
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -121,7 +121,9 @@ func (a *Agent) say(ctx context.Context, ann Announcement) {
 	}
 	if err := a.deps.Speaker.Play(ctx, clip, ann.Alert); err != nil {
 		a.log.Error("audio output failed", "alert", ann.Alert, "err", err)
+		return
 	}
+	a.log.Info("announcement played", "alert", ann.Alert, "seconds", clip.Duration().Seconds())
 }
 
 func (a *Agent) statusPayload(online bool) []byte {

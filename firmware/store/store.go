@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -29,8 +30,11 @@ type Store struct {
 	db *bolt.DB
 }
 
-// Open opens or creates dir/halte.db.
+// Open opens or creates dir/halte.db, creating dir if needed.
 func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("state folder: %w", err)
+	}
 	path := filepath.Join(dir, "halte.db")
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second})
 	if errors.Is(err, bolt.ErrTimeout) {

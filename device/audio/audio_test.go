@@ -1,0 +1,87 @@
+package audio_test
+
+import (
+	"context"
+	"encoding/binary"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/device/audio"
+)
+
+// tone is a 0.5 s sine clip at half of full scale.
+func tone() halte.PCM {
+	p := halte.PCM{Rate: audio.Rate, Samples: make([]int16, audio.Rate/2)}
+	for i := range p.Samples {
+		p.Samples[i] = int16(16383 * math.Sin(2*math.Pi*440*float64(i)/audio.Rate))
+	}
+	return p
+}
+
+// TestPlayerReachesALSA plays through oto into ALSA, whose default device is
+// a file (a test HOME's .asoundrc), and checks the samples that arrived:
+// the whole tone, scaled by the volume.
+func TestPlayerReachesALSA(t *testing.T) {
+	home := t.TempDir()
+	raw := filepath.Join(home, "out.raw")
+	conf := "pcm.!default {\n type file\n slave.pcm \"null\"\n file \"" + raw + "\"\n format \"raw\"\n}\n"
+	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("HOME", home)
+	p, err := audio.Open(0.5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Play(context.Background(), tone(), "tone"); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loud, peak := 0, 0.0
+	for i := 0; i+4 <= len(data); i += 4 {
+		v := math.Abs(float64(math.Float32frombits(binary.LittleEndian.Uint32(data[i:]))))
+		if v > 0.01 {
+			loud++
+		}
+		peak = max(peak, v)
+	}
+	// 0.5 s of sine is ~0.49 s above 0.01 at amplitude 0.25.
+	if loud < audio.Rate*45/100 || loud > audio.Rate*55/100 {
+		t.Fatalf("%d loud samples reached ALSA, want about %d", loud, audio.Rate/2)
+	}
+	if peak < 0.22 || peak > 0.28 {
+		t.Fatalf("peak %.3f, want 0.25 (half scale at volume 0.5)", peak)
+	}
+}
+
+func TestWAVDirWritesPlayableFiles(t *testing.T) {
+	dir := t.TempDir()
+	var written []string
+	w := &audio.WAVDir{Dir: dir, OnWrite: func(p string) { written = append(written, p) }}
+	for range 2 {
+		if err := w.Play(context.Background(), tone(), "a1"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(written) != 2 || filepath.Base(written[1]) != "002-a1.wav" {
+		t.Fatalf("wrote %v", written)
+	}
+	f, err := os.Open(written[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	back, err := halte.ReadWAV(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.Rate != audio.Rate || len(back.Samples) != len(tone().Samples) || back.Samples[100] != tone().Samples[100] {
+		t.Fatalf("read back %d Hz, %d samples", back.Rate, len(back.Samples))
+	}
+}

@@ -1,0 +1,85 @@
+package mqtt_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/internal/testkit"
+)
+
+func TestResolveBroker(t *testing.T) {
+	t.Setenv(mqtt.BrokerEnv, "tcp://10.0.0.1:1883")
+	cases := []struct{ flag, want, err string }{
+		{"tcp://127.0.0.1:1883", "tcp://127.0.0.1:1883", ""},
+		{"ssl://broker.example:8883", "ssl://broker.example:8883", ""},
+		{"", "tcp://10.0.0.1:1883", ""},
+		{"127.0.0.1:1883", "", "scheme"},
+		{"http://127.0.0.1:1883", "", "scheme"},
+		{"tcp://127.0.0.1", "", "want host and port"},
+	}
+	for _, c := range cases {
+		got, err := mqtt.ResolveBroker(c.flag)
+		if c.err == "" && (err != nil || got != c.want) {
+			t.Errorf("%q: got %q, %v; want %q", c.flag, got, err, c.want)
+		}
+		if c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+			t.Errorf("%q: got %v, want an error about %s", c.flag, err, c.err)
+		}
+	}
+	t.Setenv(mqtt.BrokerEnv, "")
+	if _, err := mqtt.ResolveBroker(""); err == nil || !strings.Contains(err.Error(), "HALTE_BROKER") {
+		t.Errorf("no broker: got %v, want a hint at HALTE_BROKER", err)
+	}
+}
+
+// TestSyncComesAfterRetained checks the barrier the hub and agent rely on:
+// synced runs only after every retained message present at subscription.
+func TestSyncComesAfterRetained(t *testing.T) {
+	broker := mqtttest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	quiet := (&testkit.Log{}).Logger()
+	pub := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "pub", Logger: quiet})
+	if err := mqtt.Connect(ctx, pub); err != nil {
+		t.Fatal(err)
+	}
+	defer pub.Disconnect(100)
+	const n = 500
+	for i := range n {
+		if err := mqtt.Publish(ctx, pub, mqtt.StopTopic(fmt.Sprint(i)), true, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	var mu sync.Mutex
+	seen, atSync := 0, -1
+	sub := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "sub", Logger: quiet,
+		OnConnect: func(c paho.Client) {
+			err := mqtt.SubscribeAndSync(c, "sub", map[string]paho.MessageHandler{
+				mqtt.StopsFilter: func(_ paho.Client, _ paho.Message) { mu.Lock(); seen++; mu.Unlock() },
+			}, func() { mu.Lock(); atSync = seen; mu.Unlock() })
+			if err != nil {
+				t.Error(err)
+			}
+		}})
+	if err := mqtt.Connect(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Disconnect(100)
+	testkit.WaitFor(t, 20*time.Second, "the sync marker", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return atSync >= 0
+	})
+	if atSync != n {
+		t.Fatalf("synced after %d of %d retained messages", atSync, n)
+	}
+}
