@@ -81,7 +81,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		done <- struct{}{}
 	}()
 
-	err = demoScript(ctx, broker, stdout, announced)
+	err = demoScript(ctx, broker, log, stdout, announced)
 	<-ctx.Done()
 	<-done
 	<-done
@@ -115,8 +115,8 @@ func demoSpeaker(wavDir string, stdout io.Writer) (agent.Speaker, error) {
 
 // demoScript plays the operator: it publishes, updates and cancels alerts,
 // each step once the device has answered the previous one.
-func demoScript(ctx context.Context, broker string, stdout io.Writer, announced <-chan agent.Announcement) error {
-	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "halte-demo-operator"})
+func demoScript(ctx context.Context, broker string, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
+	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "halte-demo-operator", Logger: log})
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
 	}
@@ -129,6 +129,9 @@ func demoScript(ctx context.Context, broker string, stdout io.Writer, announced 
 	}).Wait()
 
 	now := time.Now()
+	if loc, err := time.LoadLocation("Europe/Brussels"); err == nil {
+		now = now.In(loc) // the sample network's time zone, in which the device reads times
+	}
 	steps := []struct {
 		say   string
 		alert halte.Alert

@@ -32,15 +32,16 @@ type Synthesizer interface {
 	Synthesize(ctx context.Context, text, lang string) (halte.PCM, error)
 }
 
-// Announcement is one thing the agent said.
+// Announcement is one thing the agent said; it is also the receipt
+// published on the device's events topic.
 type Announcement struct {
-	Stop    string
-	Alert   string
-	Version uint64
-	Lang    string
-	Trigger string // "start", "new" or "changed"
-	Text    string
-	At      time.Time
+	Stop    string    `json:"stop"`
+	Alert   string    `json:"alert"`
+	Version uint64    `json:"version"`
+	Lang    string    `json:"lang"`
+	Trigger string    `json:"trigger"` // "start", "new" or "changed"
+	Text    string    `json:"text"`
+	At      time.Time `json:"at"`
 }
 
 // Deps are the agent's outputs and clock. Synth is required; a nil Speaker
