@@ -3,25 +3,15 @@ package tts_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"testing"
 	"time"
 
+	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts"
 )
 
-func requireEspeak(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("espeak-ng is not installed (CI must install it): %v", err)
-		}
-		t.Skipf("espeak-ng is not installed: %v", err)
-	}
-}
-
 func TestEspeakSpeaksEachLanguage(t *testing.T) {
-	requireEspeak(t)
+	testkit.RequireTool(t, "espeak-ng")
 	texts := map[string]string{
 		"nl": "Tram 1 stopt niet aan deze halte.",
 		"fr": "Le tram 1 ne s'arrête pas à cet arrêt.",
@@ -42,7 +32,7 @@ func TestEspeakSpeaksEachLanguage(t *testing.T) {
 // TestTextIsNeverACommand checks that text reaches espeak-ng as text: no
 // shell runs it, and a leading dash is not an option.
 func TestTextIsNeverACommand(t *testing.T) {
-	requireEspeak(t)
+	testkit.RequireTool(t, "espeak-ng")
 	marker := t.TempDir() + "/pwned"
 	for _, text := range []string{"$(touch " + marker + ")", "`touch " + marker + "`", "; touch " + marker, "--version"} {
 		pcm, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl")
@@ -56,7 +46,7 @@ func TestTextIsNeverACommand(t *testing.T) {
 }
 
 func TestSlowerRateMakesLongerSpeech(t *testing.T) {
-	requireEspeak(t)
+	testkit.RequireTool(t, "espeak-ng")
 	text := "Tram 4 rijdt een omleiding via de Kouter."
 	normal, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl")
 	if err != nil {

@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
 // TestDemoWritesWAVs runs the demo as a newcomer would on a machine without
 // a sound card: it must end by itself, print what it says, and leave WAV
 // files that play.
 func TestDemoWritesWAVs(t *testing.T) {
-	requireTools(t, "espeak-ng")
+	testkit.RequireTool(t, "espeak-ng")
 	dir := t.TempDir()
 	r := runHalte(t, []string{"HOME=" + t.TempDir()}, "demo", "--for", "10s", "--wav-dir", dir)
 	if r.code != 0 {

@@ -8,10 +8,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
 // halteBin is the binary under test, built once by TestMain.
@@ -62,22 +63,8 @@ func runHalte(t *testing.T, env []string, args ...string) result {
 
 // process is halte running in the background, its output captured.
 type process struct {
-	cmd    *exec.Cmd
-	mu     sync.Mutex
-	stderr bytes.Buffer
-}
-
-func (p *process) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.stderr.Write(b)
-}
-
-// Log returns what the process wrote to its standard error so far.
-func (p *process) Log() []byte {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return append([]byte(nil), p.stderr.Bytes()...)
+	cmd *exec.Cmd
+	log testkit.Log
 }
 
 // startHalte starts halte in the background; it is stopped with SIGTERM
@@ -86,7 +73,7 @@ func startHalte(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	p := &process{cmd: exec.Command(halteBin, args...)}
 	p.cmd.Env = append(os.Environ(), env...)
-	p.cmd.Stdout, p.cmd.Stderr = p, p
+	p.cmd.Stdout, p.cmd.Stderr = &p.log, &p.log
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}

@@ -2,14 +2,15 @@ package audio_test
 
 import (
 	"context"
-	"encoding/binary"
 	"math"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
 // tone is a 0.5 s sine clip at half of full scale.
@@ -25,12 +26,7 @@ func tone() halte.PCM {
 // a file (a test HOME's .asoundrc), and checks the samples that arrived:
 // the whole tone, scaled by the volume.
 func TestPlayerReachesALSA(t *testing.T) {
-	home := t.TempDir()
-	raw := filepath.Join(home, "out.raw")
-	conf := "pcm.!default {\n type file\n slave.pcm \"null\"\n file \"" + raw + "\"\n format \"raw\"\n}\n"
-	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte(conf), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	home, raw := testkit.ALSAToFile(t)
 	t.Setenv("HOME", home)
 	p, err := audio.Open(0.5)
 	if err != nil {
@@ -39,21 +35,10 @@ func TestPlayerReachesALSA(t *testing.T) {
 	if err := p.Play(context.Background(), tone(), "tone"); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loud, peak := 0, 0.0
-	for i := 0; i+4 <= len(data); i += 4 {
-		v := math.Abs(float64(math.Float32frombits(binary.LittleEndian.Uint32(data[i:]))))
-		if v > 0.01 {
-			loud++
-		}
-		peak = max(peak, v)
-	}
-	// 0.5 s of sine is ~0.49 s above 0.01 at amplitude 0.25.
-	if loud < audio.Rate*45/100 || loud > audio.Rate*55/100 {
-		t.Fatalf("%d loud samples reached ALSA, want about %d", loud, audio.Rate/2)
+	// 0.5 s of sine at amplitude 0.25 is above -40 dBFS for ~0.49 s.
+	loud, peak := testkit.Audible(t, raw, audio.Rate)
+	if loud < 450*time.Millisecond || loud > 550*time.Millisecond {
+		t.Fatalf("%s of sound reached ALSA, want about 0.5 s", loud)
 	}
 	if peak < 0.22 || peak > 0.28 {
 		t.Fatalf("peak %.3f, want 0.25 (half scale at volume 0.5)", peak)

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	paho "github.com/eclipse/paho.mqtt.golang"
+
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
@@ -101,12 +103,20 @@ func alert(id, text string) halte.Alert {
 	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Header: halte.Text{"nl": text}}
 }
 
-func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
+// deviceSpeaking starts a device without a hub, and has a test client
+// publish it a first document, with one alert, announced.
+func deviceSpeaking(t *testing.T, first halte.StopState) (*device, paho.Client) {
+	t.Helper()
 	broker := mqtttest.Start(t)
 	dev := startDevice(t, broker.URL, t.TempDir())
 	hubLike := client(t, broker.URL, "fake-hub")
-	publish(t, hubLike, mqtt.StopTopic(stop), doc(10, alert("a", "Omleiding a.")))
-	dev.waitAnnounced(t, "a", 1)
+	publish(t, hubLike, mqtt.StopTopic(stop), first)
+	dev.waitAnnounced(t, first.Alerts[0].ID, 1)
+	return dev, hubLike
+}
+
+func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
+	dev, hubLike := deviceSpeaking(t, doc(10, alert("a", "Omleiding a.")))
 
 	publish(t, hubLike, mqtt.StopTopic(stop), doc(10, alert("b", "Omleiding b."))) // duplicate version
 	publish(t, hubLike, mqtt.StopTopic(stop), doc(9, alert("c", "Omleiding c.")))  // out of order
@@ -129,11 +139,7 @@ func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
 }
 
 func TestBadDocumentsAreRefused(t *testing.T) {
-	broker := mqtttest.Start(t)
-	dev := startDevice(t, broker.URL, t.TempDir())
-	hubLike := client(t, broker.URL, "fake-hub")
-	publish(t, hubLike, mqtt.StopTopic(stop), doc(5, alert("good", "Omleiding.")))
-	dev.waitAnnounced(t, "good", 1)
+	dev, hubLike := deviceSpeaking(t, doc(5, alert("good", "Omleiding.")))
 
 	bad := []struct {
 		payload string

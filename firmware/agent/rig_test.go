@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -27,16 +26,6 @@ const stop = "200101"
 
 const deadline = 20 * time.Second
 
-func requireEspeak(t *testing.T) {
-	t.Helper()
-	if _, err := exec.LookPath("espeak-ng"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("espeak-ng is not installed (CI must install it): %v", err)
-		}
-		t.Skipf("espeak-ng is not installed: %v", err)
-	}
-}
-
 // device is a running agent with its log and WAV output.
 type device struct {
 	*agent.Agent
@@ -49,7 +38,7 @@ type device struct {
 // into WAV files. Its state file is checked for consistency when it stops.
 func startDevice(t *testing.T, broker, stateDir string) *device {
 	t.Helper()
-	requireEspeak(t)
+	testkit.RequireTool(t, "espeak-ng")
 	d := &device{log: &testkit.Log{}, wavDir: t.TempDir()}
 	a, err := agent.New(agent.Config{
 		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,

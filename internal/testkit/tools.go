@@ -1,0 +1,57 @@
+package testkit
+
+import (
+	"encoding/binary"
+	"math"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// RequireTool skips the test when a program is missing, or fails it when
+// $CI is set, since CI must install what the tests use.
+func RequireTool(t testing.TB, name string) {
+	t.Helper()
+	if _, err := exec.LookPath(name); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not installed (CI must install it): %v", name, err)
+		}
+		t.Skipf("%s is not installed: %v", name, err)
+	}
+}
+
+// ALSAToFile makes a HOME whose .asoundrc sends ALSA's default device to a
+// raw file, a sound card for machines without one. It returns the HOME and
+// the file.
+func ALSAToFile(t testing.TB) (home, raw string) {
+	t.Helper()
+	home = t.TempDir()
+	raw = filepath.Join(home, "alsa-out.raw")
+	conf := "pcm.!default {\n type file\n slave.pcm \"null\"\n file \"" + raw + "\"\n format \"raw\"\n}\n"
+	if err := os.WriteFile(filepath.Join(home, ".asoundrc"), []byte(conf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return home, raw
+}
+
+// Audible reads what oto wrote through ALSA into a raw file (32-bit float
+// mono samples at rate) and returns how long it was not silent (above
+// -40 dBFS), and its peak amplitude.
+func Audible(t testing.TB, raw string, rate int) (time.Duration, float64) {
+	t.Helper()
+	data, err := os.ReadFile(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loud, peak := 0, 0.0
+	for i := 0; i+4 <= len(data); i += 4 {
+		v := math.Abs(float64(math.Float32frombits(binary.LittleEndian.Uint32(data[i:]))))
+		if v > 0.01 {
+			loud++
+		}
+		peak = max(peak, v)
+	}
+	return time.Duration(loud) * time.Second / time.Duration(rate), peak
+}
