@@ -81,7 +81,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		done <- struct{}{}
 	}()
 
-	err = demoScript(ctx, broker, log, stdout, announced)
+	select {
+	case <-dev.Ready():
+		err = demoScript(ctx, broker, log, stdout, announced)
+	case <-ctx.Done():
+	}
 	<-ctx.Done()
 	<-done
 	<-done

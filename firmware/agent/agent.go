@@ -64,6 +64,7 @@ type Agent struct {
 	lang  string
 
 	speech chan queued
+	ready  chan struct{} // closed once start has run
 
 	mu        sync.Mutex
 	docs      map[string]halte.StopState
@@ -121,6 +122,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	a := &Agent{
 		cfg: cfg, deps: deps, log: deps.Logger, store: st, loc: loc, lang: cfg.Languages[0],
 		speech:    make(chan queued, 64),
+		ready:     make(chan struct{}),
 		docs:      map[string]halte.StopState{},
 		announced: map[string]map[string][32]byte{},
 		stats:     Stats{Rejected: map[halte.Reason]int{}},
@@ -137,6 +139,11 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	a.log.Info("state restored", "stops", len(a.docs), "file", cfg.StateDir)
 	return a, nil
 }
+
+// Ready is closed once the agent has started: it has heard the broker's
+// retained documents, or given up waiting for them, and from then on
+// announces every change.
+func (a *Agent) Ready() <-chan struct{} { return a.ready }
 
 // Close releases the state file.
 func (a *Agent) Close() error { return a.store.Close() }
@@ -255,6 +262,7 @@ func (a *Agent) start() {
 		return
 	}
 	a.started = true
+	defer close(a.ready)
 	for _, stop := range a.cfg.Stops {
 		a.queueChangesLocked(stop, a.docs[stop], "start")
 	}

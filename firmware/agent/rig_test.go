@@ -76,10 +76,11 @@ func startDevice(t *testing.T, broker, stateDir string) *device {
 		}
 	}
 	t.Cleanup(d.stop)
-	testkit.WaitFor(t, deadline, "the device to start", func() bool {
-		return len(d.log.Lines("synchronized with the broker")) > 0 ||
-			len(d.log.Lines("broker not reached; announcing the stored state")) > 0
-	})
+	select {
+	case <-a.Ready():
+	case <-time.After(deadline):
+		t.Fatalf("the device did not start within %s:\n%s", deadline, d.log)
+	}
 	return d
 }
 
