@@ -13,7 +13,7 @@ const maxIDLength = 128
 // and a version, and, unless it is a cancel document, a known effect and at
 // least one stop or line. The error is an *InputError naming the field.
 func (a Alert) Validate() error {
-	return a.validate("", true)
+	return a.validate("")
 }
 
 // Validate checks a stop's state document and every alert in it.
@@ -33,7 +33,7 @@ func (s StopState) Validate() error {
 		if a.Cancelled {
 			return invalid(prefix+"cancelled", "a stop document lists only alerts in force")
 		}
-		if err := a.validate(prefix, false); err != nil {
+		if err := a.validate(prefix); err != nil {
 			return err
 		}
 		if seen[a.ID] {
@@ -44,9 +44,8 @@ func (s StopState) Validate() error {
 	return nil
 }
 
-// validate checks the alert; needTarget asks for at least one stop or line,
-// which a stop document's alerts may omit (the document names the stop).
-func (a Alert) validate(prefix string, needTarget bool) error {
+// validate checks the alert; prefix is its JSON path in the document.
+func (a Alert) validate(prefix string) error {
 	if err := checkID(prefix+"id", a.ID); err != nil {
 		return err
 	}
@@ -65,7 +64,7 @@ func (a Alert) validate(prefix string, needTarget bool) error {
 	if _, err := ParseSeverity(string(a.Severity)); err != nil {
 		return invalid(prefix+"severity", "%v", err)
 	}
-	if needTarget && len(a.Lines) == 0 && len(a.Stops) == 0 {
+	if len(a.Lines) == 0 && len(a.Stops) == 0 {
 		return invalid(prefix+"stops", "the alert names no stop and no line, so it concerns no stop")
 	}
 	for i, l := range a.Lines {

@@ -56,13 +56,13 @@ var vectors = []vector{
 
 	{name: "stop document", kind: "stop", payload: `{"stop":"200144","stop_name":"Gent Korenmarkt","version":7,"issued_at":"2026-11-29T14:00:00Z","alerts":[` + goodAlert + `]}`},
 	{name: "stop document without alerts", kind: "stop", payload: `{"stop":"200144","version":8,"issued_at":"2026-11-29T14:00:00Z","alerts":[]}`},
-	{name: "agency-wide alert in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"effect":"OTHER_EFFECT"}]}`},
+	{name: "alert without stop or line in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"effect":"OTHER_EFFECT"}]}`, reason: halte.ReasonInvalid, field: "alerts[0].stops"},
 	{name: "stop document without version", kind: "stop", payload: `{"stop":"s","issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, reason: halte.ReasonInvalid, field: "version"},
 	{name: "stop document without stop", kind: "stop", payload: `{"version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, reason: halte.ReasonInvalid, field: "stop"},
 	{name: "stop document without issued_at", kind: "stop", payload: `{"stop":"s","version":1,"alerts":[]}`, reason: halte.ReasonInvalid, field: "issued_at"},
-	{name: "alert without id in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"version":1,"effect":"DETOUR"}]}`, reason: halte.ReasonInvalid, field: "alerts[0].id"},
+	{name: "alert without id in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"version":1,"effect":"DETOUR","stops":["s"]}]}`, reason: halte.ReasonInvalid, field: "alerts[0].id"},
 	{name: "unknown effect in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"effect":"MAGIC"}]}`, reason: halte.ReasonInvalid, field: "alerts[0].effect"},
 	{name: "cancelled alert in a stop document", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"cancelled":true}]}`, reason: halte.ReasonInvalid, field: "alerts[0].cancelled"},
 	{name: "alerts as object", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":{}}`, reason: halte.ReasonType, field: "alerts"},
-	{name: "alert listed twice", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"effect":"DETOUR"},{"id":"a","version":1,"effect":"DETOUR"}]}`, reason: halte.ReasonInvalid, field: "alerts[1].id", schemaBlind: true},
+	{name: "alert listed twice", kind: "stop", payload: `{"stop":"s","version":1,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"a","version":1,"effect":"DETOUR","stops":["s"]},{"id":"a","version":1,"effect":"DETOUR","stops":["s"]}]}`, reason: halte.ReasonInvalid, field: "alerts[1].id", schemaBlind: true},
 }

@@ -214,8 +214,10 @@ func startEmbeddedBroker() (string, func(), error) {
 	}
 	addr := l.Addr().String()
 	l.Close()
+	caps := mochi.NewDefaultServerCapabilities()
+	caps.MaximumMessageExpiryInterval = 0 // keep retained documents for the demo's whole life
 	server := mochi.New(&mochi.Options{
-		InlineClient: false,
+		Capabilities: caps,
 		Logger:       slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err := server.AddHook(new(auth.AllowHook), nil); err != nil {

@@ -3,7 +3,6 @@ package hub
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"os"
 	"time"
@@ -92,7 +91,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Broker:   cfg.Broker,
 		ClientID: cfg.ClientID,
 		Logger:   log,
-		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now())},
+		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil)},
 		OnConnect: func(c paho.Client) {
 			err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
 			if err != nil {
@@ -121,13 +120,13 @@ func Run(ctx context.Context, cfg Config) error {
 	defer heartbeat.Stop()
 	sweep := time.NewTicker(cfg.Sweep)
 	defer sweep.Stop()
-	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now())) }
+	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state.Rejected)) }
 	beat()
 	for {
 		var stops []string
 		select {
 		case <-ctx.Done():
-			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now())).WaitTimeout(time.Second)
+			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now(), state.Rejected)).WaitTimeout(time.Second)
 			return nil
 		case <-heartbeat.C:
 			beat()
@@ -187,6 +186,13 @@ func publish(ctx context.Context, c paho.Client, docs []halte.StopState, log *sl
 	}
 }
 
-func statusPayload(online bool, at time.Time) []byte {
-	return []byte(fmt.Sprintf(`{"online":%t,"at":%q}`, online, at.UTC().Format(time.RFC3339)))
+// statusPayload is the hub's heartbeat: whether it is online, and how many
+// operator alerts it refused, by reason.
+func statusPayload(online bool, at time.Time, rejected map[halte.Reason]int) []byte {
+	b, _ := json.Marshal(struct {
+		Online   bool                 `json:"online"`
+		At       time.Time            `json:"at"`
+		Rejected map[halte.Reason]int `json:"rejected,omitempty"`
+	}{online, at.UTC(), rejected})
+	return b
 }

@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -100,7 +101,7 @@ func doc(version uint64, alerts ...halte.Alert) halte.StopState {
 }
 
 func alert(id, text string) halte.Alert {
-	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Header: halte.Text{"nl": text}}
+	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Stops: []string{stop}, Header: halte.Text{"nl": text}}
 }
 
 // deviceSpeaking starts a device without a hub, and has a test client
@@ -147,8 +148,9 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 	}{
 		{"not json at all", halte.ReasonSyntax},
 		{`{"stop":"200101","version":"6","issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, halte.ReasonType},
-		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"version":1,"effect":"DETOUR"}]}`, halte.ReasonInvalid},
-		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"EXPLOSION"}]}`, halte.ReasonInvalid},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"version":1,"effect":"DETOUR","stops":["200101"]}]}`, halte.ReasonInvalid},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"EXPLOSION","stops":["200101"]}]}`, halte.ReasonInvalid},
+		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"DETOUR"}]}`, halte.ReasonInvalid},
 		{`{"stop":"200101","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[{"id":"x","version":1,"effect":"DETOUR","header":{"nl":"` + strings.Repeat("x", 2<<20) + `"}}]}`, halte.ReasonTooLarge},
 		{"{\"stop\":\"200101\",\"version\":6,\"issued_at\":\"2026-11-29T14:00:00Z\",\"alerts\":[{\"id\":\"\xff\",\"version\":1,\"effect\":\"DETOUR\"}]}", halte.ReasonEncoding},
 		{`{"stop":"200999","version":6,"issued_at":"2026-11-29T14:00:00Z","alerts":[]}`, halte.ReasonWrongStop},
@@ -172,6 +174,30 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 	if total != len(bad) || stats.Applied != 1 {
 		t.Fatalf("stats %+v, want %d refused and 1 applied", stats, len(bad))
 	}
+	// Operators see the same counters in the device's retained status.
+	statuses := make(chan map[string]any, 100)
+	hubLike.Subscribe(mqtt.DeviceStatusTopic("test-device"), 1, func(_ paho.Client, m paho.Message) {
+		var st map[string]any
+		if json.Unmarshal(m.Payload(), &st) == nil {
+			statuses <- st
+		}
+	}).Wait()
+	testkit.WaitFor(t, deadline, "the status to report the refusals", func() bool {
+		for {
+			select {
+			case st := <-statuses:
+				sum := 0.0
+				for _, n := range st["rejected"].(map[string]any) {
+					sum += n.(float64)
+				}
+				if sum == float64(len(bad)) && st["versions"].(map[string]any)[stop] == float64(5) {
+					return true
+				}
+			default:
+				return false
+			}
+		}
+	})
 	// The last good state still stands: a newer document adds to it, and
 	// only the new alert is announced.
 	publish(t, hubLike, mqtt.StopTopic(stop), doc(6, alert("good", "Omleiding."), alert("next", "Nog een omleiding.")))

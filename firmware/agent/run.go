@@ -7,6 +7,7 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/tts/phrases"
 )
@@ -18,10 +19,12 @@ func (a *Agent) Run(ctx context.Context) error {
 	synced := make(chan struct{}, 1)
 	routes := map[string]paho.MessageHandler{}
 	for _, stop := range a.cfg.Stops {
-		routes[mqtt.StopTopic(stop)] = func(_ paho.Client, m paho.Message) {
-			if err := a.HandleDocument(stop, m.Payload()); err == nil {
-				m.Ack() // only once the document is committed (or refused for good)
+		routes[mqtt.StopTopic(stop)] = func(c paho.Client, m paho.Message) {
+			if err := a.HandleDocument(stop, m.Payload()); err != nil {
+				return // not committed: the broker redelivers it
 			}
+			m.Ack() // committed, or refused for good
+			c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
 		}
 	}
 	client := mqtt.NewClient(mqtt.Options{
@@ -126,12 +129,25 @@ func (a *Agent) say(ctx context.Context, ann Announcement) {
 	a.log.Info("announcement played", "alert", ann.Alert, "seconds", clip.Duration().Seconds())
 }
 
+// statusPayload is the device's retained status: whether it is online, the
+// version it holds of each stop's document, and its counters.
 func (a *Agent) statusPayload(online bool) []byte {
+	a.mu.Lock()
+	versions := map[string]uint64{}
+	for stop, doc := range a.docs {
+		versions[stop] = doc.Version
+	}
+	a.mu.Unlock()
+	stats := a.Stats()
 	b, _ := json.Marshal(struct {
-		Online bool      `json:"online"`
-		Device string    `json:"device"`
-		Stops  []string  `json:"stops"`
-		At     time.Time `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, a.deps.Now().UTC()})
+		Online   bool                 `json:"online"`
+		Device   string               `json:"device"`
+		Stops    []string             `json:"stops"`
+		Versions map[string]uint64    `json:"versions"`
+		Applied  int                  `json:"applied"`
+		Ignored  int                  `json:"ignored"`
+		Rejected map[halte.Reason]int `json:"rejected"`
+		At       time.Time            `json:"at"`
+	}{online, a.cfg.Device, a.cfg.Stops, versions, stats.Applied, stats.Ignored, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }

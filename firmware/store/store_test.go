@@ -29,7 +29,7 @@ func open(t *testing.T, dir string) *store.Store {
 func doc(version uint64, alertIDs ...string) halte.StopState {
 	d := halte.StopState{Stop: "200101", Version: version, IssuedAt: time.Date(2026, 11, 29, 14, 0, 0, 0, time.UTC), Alerts: []halte.Alert{}}
 	for _, id := range alertIDs {
-		d.Alerts = append(d.Alerts, halte.Alert{ID: id, Version: 1, Effect: halte.Detour})
+		d.Alerts = append(d.Alerts, halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Stops: []string{d.Stop}})
 	}
 	return d
 }
