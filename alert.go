@@ -46,6 +46,9 @@ type Line struct {
 	ID   string `json:"id"`
 	Name string `json:"name,omitempty"`
 	Mode Mode   `json:"mode,omitempty"`
+	// Direction is the headsign of the affected direction ("Evergem
+	// Brielken"); empty means both directions.
+	Direction string `json:"direction,omitempty"`
 }
 
 // UnmarshalJSON accepts a line as an object or, for operators' convenience, as

@@ -23,6 +23,30 @@ func (p PCM) Duration() time.Duration {
 	return time.Duration(len(p.Samples)) * time.Second / time.Duration(p.Rate)
 }
 
+// Scaled returns a copy of the clip with every sample multiplied by volume
+// (0 to 1).
+func (p PCM) Scaled(volume float64) PCM {
+	out := PCM{Rate: p.Rate, Samples: make([]int16, len(p.Samples))}
+	for i, s := range p.Samples {
+		out.Samples[i] = int16(float64(s) * volume)
+	}
+	return out
+}
+
+// Append returns the clip followed by more, which must have the same rate.
+func (p PCM) Append(more ...PCM) PCM {
+	out := PCM{Rate: p.Rate, Samples: append([]int16(nil), p.Samples...)}
+	for _, m := range more {
+		out.Samples = append(out.Samples, m.Samples...)
+	}
+	return out
+}
+
+// Silence is d of silence at rate.
+func Silence(rate int, d time.Duration) PCM {
+	return PCM{Rate: rate, Samples: make([]int16, int(int64(rate)*int64(d)/int64(time.Second)))}
+}
+
 // Bytes returns the samples as little-endian bytes.
 func (p PCM) Bytes() []byte {
 	b := make([]byte, 2*len(p.Samples))

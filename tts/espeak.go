@@ -14,14 +14,35 @@ import (
 	"github.com/halte-transit/halte"
 )
 
-// Espeak synthesizes speech with the espeak-ng program. The zero value speaks
-// Dutch at 150 words a minute with the espeak-ng found on $PATH.
+// Espeak synthesizes speech with the espeak-ng program. The zero value
+// speaks at 150 words a minute, 115 when asked to be slow, with the
+// espeak-ng found on $PATH.
 type Espeak struct {
 	// Binary is the program to run; "" means "espeak-ng" on $PATH.
 	Binary string
 	// Rate is the speed in words per minute; 0 means 150 (espeak-ng's
 	// default of 175 is too fast for announcements).
 	Rate int
+	// SlowRate is the speed of "again, slower"; 0 means 115.
+	SlowRate int
+}
+
+// rate is the speed for a normal or a slow request.
+func (e Espeak) rate(slow bool) int {
+	switch {
+	case slow && e.SlowRate > 0:
+		return e.SlowRate
+	case slow:
+		return 115
+	case e.Rate > 0:
+		return e.Rate
+	}
+	return 150
+}
+
+// Key names the voice that speaks lang at this speed, for the audio cache.
+func (e Espeak) Key(lang string, slow bool) string {
+	return fmt.Sprintf("espeak-ng/%s/%d", Voice(lang), e.rate(slow))
 }
 
 // voices maps halte's languages to espeak-ng voices.
@@ -36,17 +57,13 @@ func Voice(lang string) string {
 	return base
 }
 
-// Synthesize speaks text in lang and returns the audio.
-func (e Espeak) Synthesize(ctx context.Context, text, lang string) (halte.PCM, error) {
+// Synthesize speaks text in lang, slowly if asked, and returns the audio.
+func (e Espeak) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
 	bin := e.Binary
 	if bin == "" {
 		bin = "espeak-ng"
 	}
-	rate := e.Rate
-	if rate == 0 {
-		rate = 150
-	}
-	cmd := exec.CommandContext(ctx, bin, "-v", Voice(lang), "-s", strconv.Itoa(rate), "--stdout")
+	cmd := exec.CommandContext(ctx, bin, "-v", Voice(lang), "-s", strconv.Itoa(e.rate(slow)), "--stdout")
 	cmd.Stdin = strings.NewReader(text)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut

@@ -19,7 +19,7 @@ func TestEspeakSpeaksEachLanguage(t *testing.T) {
 		"de": "Die Straßenbahn 1 hält hier nicht.",
 	}
 	for lang, text := range texts {
-		pcm, err := tts.Espeak{}.Synthesize(context.Background(), text, lang)
+		pcm, err := tts.Espeak{}.Synthesize(context.Background(), text, lang, false)
 		if err != nil {
 			t.Fatalf("%s: %v", lang, err)
 		}
@@ -35,7 +35,7 @@ func TestTextIsNeverACommand(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
 	marker := t.TempDir() + "/pwned"
 	for _, text := range []string{"$(touch " + marker + ")", "`touch " + marker + "`", "; touch " + marker, "--version"} {
-		pcm, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl")
+		pcm, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl", false)
 		if err != nil || len(pcm.Samples) == 0 {
 			t.Fatalf("%q: %v", text, err)
 		}
@@ -48,21 +48,21 @@ func TestTextIsNeverACommand(t *testing.T) {
 func TestSlowerRateMakesLongerSpeech(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
 	text := "Tram 4 rijdt een omleiding via de Kouter."
-	normal, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl")
+	normal, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl", false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	slow, err := tts.Espeak{Rate: 100}.Synthesize(context.Background(), text, "nl")
+	slow, err := tts.Espeak{}.Synthesize(context.Background(), text, "nl", true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if slow.Duration() <= normal.Duration() {
-		t.Fatalf("rate 100 gave %s, default %s", slow.Duration(), normal.Duration())
+		t.Fatalf("slow speech lasts %s, normal %s", slow.Duration(), normal.Duration())
 	}
 }
 
 func TestMissingEngineIsAClearError(t *testing.T) {
-	_, err := tts.Espeak{Binary: "/nonexistent/espeak-ng"}.Synthesize(context.Background(), "x", "nl")
+	_, err := tts.Espeak{Binary: "/nonexistent/espeak-ng"}.Synthesize(context.Background(), "x", "nl", false)
 	if err == nil {
 		t.Fatal("no error for a missing engine")
 	}

@@ -58,8 +58,9 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Error("no audio output; announcements are only logged", "err", err)
 	}
 	a, err := agent.New(cfg, agent.Deps{
-		Synth:   tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate},
+		Engine:  tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate, SlowRate: cfg.Audio.SlowRate},
 		Speaker: speaker,
+		Chime:   audio.Chime(),
 		Logger:  log,
 	})
 	if err != nil {
@@ -80,7 +81,7 @@ func openSpeaker(c agent.AudioConfig) (agent.Speaker, error) {
 		}
 		return &audio.WAVDir{Dir: c.WAVDir}, nil
 	}
-	p, err := audio.Open(c.Volume)
+	p, err := audio.Open()
 	if err != nil {
 		return nil, err
 	}

@@ -67,9 +67,11 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	announced := make(chan agent.Announcement, 16)
 	dev, err := agent.New(agent.Config{
 		Broker: broker, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
-		StartupWait: time.Second,
+		Languages: []string{"nl", "fr"}, StartupWait: time.Second,
+		// Faster than at a real stop, so that the demo shows a repeat.
+		Announce: agent.AnnounceConfig{Coalesce: 500 * time.Millisecond, MinGap: 2 * time.Second, RepeatEvery: 5 * time.Second},
 	}, agent.Deps{
-		Synth: tts.Espeak{}, Speaker: speaker, Logger: log,
+		Engine: tts.Espeak{}, Speaker: speaker, Chime: audio.Chime(), Logger: log,
 		OnAnnounce: func(a agent.Announcement) { announced <- a },
 	})
 	if err != nil {
@@ -83,7 +85,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	select {
 	case <-dev.Ready():
-		err = demoScript(ctx, broker, log, stdout, announced)
+		err = demoScript(ctx, broker, dev, log, stdout, announced)
 	case <-ctx.Done():
 	}
 	<-ctx.Done()
@@ -100,7 +102,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // writes WAV files and says where.
 func demoSpeaker(wavDir string, stdout io.Writer) (agent.Speaker, error) {
 	if wavDir == "" {
-		p, err := audio.Open(1)
+		p, err := audio.Open()
 		if err == nil {
 			fmt.Fprintln(stdout, "halte demo: speaking through the sound card")
 			return p, nil
@@ -117,9 +119,10 @@ func demoSpeaker(wavDir string, stdout io.Writer) (agent.Speaker, error) {
 	return &audio.WAVDir{Dir: wavDir, OnWrite: func(path string) { fmt.Fprintf(stdout, "          wrote %s\n", path) }}, nil
 }
 
-// demoScript plays the operator: it publishes, updates and cancels alerts,
-// each step once the device has answered the previous one.
-func demoScript(ctx context.Context, broker string, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
+// demoScript plays the operator and a traveler: it publishes, updates and
+// cancels alerts and presses the button, each step once the device has
+// answered the previous one.
+func demoScript(ctx context.Context, broker string, dev *agent.Agent, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
 	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "halte-demo-operator", Logger: log})
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
@@ -131,41 +134,54 @@ func demoScript(ctx context.Context, broker string, log *slog.Logger, stdout io.
 			docs <- doc
 		}
 	}).Wait()
+	w := demoWaiter{ctx: ctx, out: stdout, announced: announced, docs: docs}
 
 	now := time.Now()
 	if loc, err := time.LoadLocation("Europe/Brussels"); err == nil {
 		now = now.In(loc) // the sample network's time zone, in which the device reads times
 	}
+	tram1 := halte.Alert{ID: "demo-tram1", Effect: halte.NoService, Severity: halte.Severe,
+		Lines: []halte.Line{{ID: "T1"}}, Stops: []string{demoStop},
+		Periods: []halte.Period{{Start: now.Add(-time.Minute), End: eveningAfter(now)}},
+		Advice:  halte.Text{"nl": "Neem tram 4 aan perron 2.", "fr": "Prenez le tram 4 au quai 2."}}
+	lift := halte.Alert{ID: "demo-lift", Effect: halte.AccessibilityIssue, Stops: []string{"korenmarkt"},
+		Header: halte.Text{"nl": "De lift aan de Korenmarkt is buiten dienst.", "fr": "L'ascenseur du Korenmarkt est hors service."}}
+	detour := tram1
+	detour.Effect, detour.Severity, detour.Stops = halte.Detour, halte.Warning, nil
+	detour.Header = halte.Text{"nl": "Tram 1 rijdt om via de Kouter en de Veldstraat.", "fr": "Le tram 1 est dévié par le Kouter."}
+	detour.Advice = halte.Text{"nl": "De halte Korenmarkt blijft bediend.", "fr": "L'arrêt Korenmarkt reste desservi."}
+
+	publish := func(a halte.Alert) error {
+		a.Version, a.Source = uint64(time.Now().UnixMilli()), "operator:demo"
+		payload, _ := json.Marshal(a)
+		return mqtt.Publish(ctx, client, mqtt.OperatorAlertTopic(a.ID), true, payload)
+	}
+	press := func(g halte.Gesture) error { dev.Press(g); return nil }
+	cancel := func(id string) error { return publish(halte.Alert{ID: id, Cancelled: true}) }
 	steps := []struct {
-		say   string
-		alert halte.Alert
-		want  string // "announce" or "document"
+		say  string
+		do   func() error
+		want halte.Trigger // the utterance to wait for; "" means the stop's next document
 	}{
-		{"operator publishes: tram 1 does not stop at Korenmarkt until this evening",
-			halte.Alert{ID: "demo-tram1", Effect: halte.NoService, Severity: halte.Severe,
-				Lines: []halte.Line{{ID: "T1"}}, Stops: []string{demoStop},
-				Periods: []halte.Period{{Start: now.Add(-time.Minute), End: eveningAfter(now)}},
-				Advice:  halte.Text{"nl": "Neem tram 4 aan perron 2."}}, "announce"},
-		{"operator updates it: a detour instead, with its own text",
-			halte.Alert{ID: "demo-tram1", Effect: halte.Detour, Severity: halte.Warning,
-				Lines:  []halte.Line{{ID: "T1"}},
-				Header: halte.Text{"nl": "Tram 1 rijdt om via de Kouter en de Veldstraat.", "fr": "Le tram 1 est dévié par le Kouter."},
-				Advice: halte.Text{"nl": "De halte Korenmarkt blijft bediend."}}, "announce"},
-		{"operator publishes: the lift at Korenmarkt station is out of order",
-			halte.Alert{ID: "demo-lift", Effect: halte.AccessibilityIssue, Stops: []string{"korenmarkt"},
-				Header: halte.Text{"nl": "De lift aan de Korenmarkt is buiten dienst."}}, "announce"},
-		{"operator cancels the tram 1 detour", halte.Alert{ID: "demo-tram1", Cancelled: true}, "document"},
-		{"operator cancels the lift alert", halte.Alert{ID: "demo-lift", Cancelled: true}, "document"},
+		{"operator publishes: tram 1 does not stop at Korenmarkt until this evening", func() error { return publish(tram1) }, halte.TriggerNew},
+		{"a traveler presses the button", func() error { return press(halte.Single) }, halte.TriggerButton},
+		{"operator publishes: the lift at Korenmarkt station is out of order", func() error { return publish(lift) }, halte.TriggerNew},
+		{"time passes: the stop repeats what is wrong", func() error { return nil }, halte.TriggerRepeat},
+		{"the traveler presses twice: again, slower", func() error { return press(halte.Double) }, halte.TriggerSlower},
+		{"the traveler presses long: the next language", func() error { return press(halte.Long) }, halte.TriggerLanguage},
+		{"the traveler presses the button", func() error { return press(halte.Single) }, halte.TriggerButton},
+		{"operator updates tram 1: a detour instead, with its own text", func() error { return publish(detour) }, halte.TriggerChanged},
+		{"operator cancels the tram 1 detour", func() error { return cancel("demo-tram1") }, ""},
+		{"operator cancels the lift alert", func() error { return cancel("demo-lift") }, ""},
+		{"the traveler presses long: back to Dutch", func() error { return press(halte.Long) }, halte.TriggerLanguage},
+		{"the traveler presses the button", func() error { return press(halte.Single) }, halte.TriggerButton},
 	}
 	for i, st := range steps {
 		fmt.Fprintf(stdout, "\n[%d] %s\n", i+1, st.say)
-		st.alert.Version = uint64(time.Now().UnixMilli())
-		st.alert.Source = "operator:demo"
-		payload, _ := json.Marshal(st.alert)
-		if err := mqtt.Publish(ctx, client, mqtt.OperatorAlertTopic(st.alert.ID), true, payload); err != nil {
+		if err := st.do(); err != nil {
 			return err
 		}
-		if err := demoWait(ctx, st.want, stdout, announced, docs); err != nil {
+		if err := w.wait(st.want); err != nil {
 			return err
 		}
 	}
@@ -173,24 +189,32 @@ func demoScript(ctx context.Context, broker string, log *slog.Logger, stdout io.
 	return nil
 }
 
-// demoWait prints what the device says, or the stop's new document, up to
-// 30 s.
-func demoWait(ctx context.Context, want string, stdout io.Writer, announced <-chan agent.Announcement, docs <-chan halte.StopState) error {
-	timeout := time.After(30 * time.Second)
+// demoWaiter prints what the device says and what the hub publishes.
+type demoWaiter struct {
+	ctx       context.Context
+	out       io.Writer
+	announced <-chan agent.Announcement
+	docs      <-chan halte.StopState
+}
+
+// wait prints until the device has said the last part of an utterance with
+// trigger want (or, with want "", until the stop's next document), up to 60 s.
+func (w demoWaiter) wait(want halte.Trigger) error {
+	timeout := time.After(60 * time.Second)
 	for {
 		select {
-		case <-ctx.Done():
-			return ctx.Err()
+		case <-w.ctx.Done():
+			return w.ctx.Err()
 		case <-timeout:
-			return fmt.Errorf("demo: the device did not answer within 30 s")
-		case a := <-announced:
-			fmt.Fprintf(stdout, "    device says (%s, %s): %s\n", a.Lang, a.Trigger, a.Text)
-			if want == "announce" {
+			return fmt.Errorf("demo: the device did not answer within 60 s")
+		case a := <-w.announced:
+			fmt.Fprintf(w.out, "    device says (%s, %s): %s\n", a.Lang, a.Trigger, a.Text)
+			if a.Trigger == want && a.Last {
 				return nil
 			}
-		case d := <-docs:
-			fmt.Fprintf(stdout, "    hub → stop %s: version %d, %d alert(s)\n", d.Stop, d.Version, len(d.Alerts))
-			if want == "document" {
+		case d := <-w.docs:
+			fmt.Fprintf(w.out, "    hub → stop %s: version %d, %d alert(s)\n", d.Stop, d.Version, len(d.Alerts))
+			if want == "" {
 				return nil
 			}
 		}

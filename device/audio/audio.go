@@ -25,17 +25,13 @@ const Rate = 22050
 
 // Player plays clips on the default ALSA device.
 type Player struct {
-	ctx    *oto.Context
-	mu     sync.Mutex // one clip at a time
-	volume float64
+	ctx *oto.Context
+	mu  sync.Mutex // one clip at a time
 }
 
 // Open creates the oto context on the default ALSA device and waits until
-// it is ready. volume is between 0 and 1; 0 means 1.
-func Open(volume float64) (*Player, error) {
-	if volume <= 0 || volume > 1 {
-		volume = 1
-	}
+// it is ready.
+func Open() (*Player, error) {
 	ctx, ready, err := oto.NewContext(&oto.NewContextOptions{
 		SampleRate:   Rate,
 		ChannelCount: 1,
@@ -52,12 +48,12 @@ func Open(volume float64) (*Player, error) {
 	if err := ctx.Suspend(); err != nil {
 		return nil, fmt.Errorf("audio device: %w", err)
 	}
-	return &Player{ctx: ctx, volume: volume}, nil
+	return &Player{ctx: ctx}, nil
 }
 
-// Play plays clip to its end, or stops it when ctx ends. The label is for
-// other outputs; the sound card has no use for it.
-func (p *Player) Play(ctx context.Context, clip halte.PCM, _ string) error {
+// Play plays clip at volume (0 to 1) to its end, or stops it when ctx ends.
+// The label is for other outputs; the sound card has no use for it.
+func (p *Player) Play(ctx context.Context, clip halte.PCM, volume float64, _ string) error {
 	if clip.Rate != Rate {
 		return fmt.Errorf("audio: clip at %d Hz, the device plays %d Hz", clip.Rate, Rate)
 	}
@@ -70,7 +66,7 @@ func (p *Player) Play(ctx context.Context, clip halte.PCM, _ string) error {
 	player := p.ctx.NewPlayer(bytes.NewReader(clip.Bytes()))
 	defer player.Close()
 	player.SetBufferSize(2 * Rate * 50 / 1000) // 50 ms: start at once
-	player.SetVolume(p.volume)
+	player.SetVolume(volume)
 	player.Play()
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
@@ -99,11 +95,13 @@ type WAVDir struct {
 	n  int
 }
 
-// Play writes clip to Dir/NNN-label.wav and returns once it is on disk.
-func (w *WAVDir) Play(_ context.Context, clip halte.PCM, label string) error {
+// Play writes clip, scaled by volume, to Dir/NNN-label.wav and returns once
+// it is on disk.
+func (w *WAVDir) Play(_ context.Context, clip halte.PCM, volume float64, label string) error {
 	if len(clip.Samples) == 0 {
 		return errors.New("audio: empty clip")
 	}
+	clip = clip.Scaled(volume)
 	w.mu.Lock()
 	w.n++
 	name := filepath.Join(w.Dir, fmt.Sprintf("%03d-%s.wav", w.n, label))

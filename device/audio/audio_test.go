@@ -28,11 +28,11 @@ func tone() halte.PCM {
 func TestPlayerReachesALSA(t *testing.T) {
 	home, raw := testkit.ALSAToFile(t)
 	t.Setenv("HOME", home)
-	p, err := audio.Open(0.5)
+	p, err := audio.Open()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := p.Play(context.Background(), tone(), "tone"); err != nil {
+	if err := p.Play(context.Background(), tone(), 0.5, "tone"); err != nil {
 		t.Fatal(err)
 	}
 	// 0.5 s of sine at amplitude 0.25 is above -40 dBFS for ~0.49 s.
@@ -50,7 +50,7 @@ func TestWAVDirWritesPlayableFiles(t *testing.T) {
 	var written []string
 	w := &audio.WAVDir{Dir: dir, OnWrite: func(p string) { written = append(written, p) }}
 	for range 2 {
-		if err := w.Play(context.Background(), tone(), "a1"); err != nil {
+		if err := w.Play(context.Background(), tone(), 1, "a1"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -23,6 +23,9 @@ const (
 // StopTopic is where the hub publishes the retained state document of stop.
 func StopTopic(stop string) string { return Root + "/stops/" + stop }
 
+// TriggerTopic is where apps and instructors ask stop to speak now.
+func TriggerTopic(stop string) string { return Root + "/stops/" + stop + "/trigger" }
+
 // OperatorAlertTopic is where operators publish alert id, retained.
 func OperatorAlertTopic(id string) string { return Root + "/operator/alerts/" + id }
 

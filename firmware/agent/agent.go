@@ -1,54 +1,65 @@
 // Package agent is the stop device: the one place that wires MQTT, the state
-// file, the phrase book, speech and audio together.
+// file, the announcement policy, the phrase book, speech and audio together.
 //
 // A stop document from the broker is validated, committed to the state file,
-// and only then acknowledged; what changed is announced. On start the agent
-// restores its state from the file, and announces what it knows once the
-// broker has delivered its retained documents, or, without a broker, after
-// Config.StartupWait.
+// and only then acknowledged. The policy (halte.Policy) decides what to say
+// and when; the speech worker says it, one utterance at a time, synthesized
+// ahead through the audio cache. On start the agent restores its state from
+// the file and starts speaking once the broker has delivered its retained
+// documents, or, without a broker, after Config.StartupWait.
 package agent
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/firmware/store"
+	"github.com/halte-transit/halte/tts"
+	"github.com/halte-transit/halte/tts/phrases"
 )
 
-// Speaker plays a clip to its end; label names it (the alert id).
+// Speaker plays a clip at a volume (0 to 1) to its end, or until ctx ends;
+// label names it (an alert id, "chime").
 type Speaker interface {
-	Play(ctx context.Context, clip halte.PCM, label string) error
+	Play(ctx context.Context, clip halte.PCM, volume float64, label string) error
 }
 
-// Synthesizer turns text in a language into audio.
-type Synthesizer interface {
-	Synthesize(ctx context.Context, text, lang string) (halte.PCM, error)
+// Indicator shows the policy's signal on the LED and vibration motor, and
+// acknowledges a press with a short pulse.
+type Indicator interface {
+	Show(halte.Signal)
+	Acknowledge()
 }
 
 // Announcement is one thing the agent said; it is also the receipt
 // published on the device's events topic.
 type Announcement struct {
-	Stop    string    `json:"stop"`
-	Alert   string    `json:"alert"`
-	Version uint64    `json:"version"`
-	Lang    string    `json:"lang"`
-	Trigger string    `json:"trigger"` // "start", "new" or "changed"
-	Text    string    `json:"text"`
-	At      time.Time `json:"at"`
+	Stop    string        `json:"stop,omitempty"`
+	Alert   string        `json:"alert,omitempty"`
+	Version uint64        `json:"version,omitempty"`
+	Lang    string        `json:"lang"`
+	Trigger halte.Trigger `json:"trigger"`
+	Text    string        `json:"text"`
+	At      time.Time     `json:"at"`
+	// Last marks the last part of its utterance.
+	Last bool `json:"-"`
 }
 
-// Deps are the agent's outputs and clock. Synth is required; a nil Speaker
-// means speech is only logged, a nil Now means time.Now.
+// Deps are the agent's outputs and clock. Engine is required; a nil Speaker
+// means speech is only logged, a nil Indicator that signals are only
+// logged, a nil Now time.Now.
 type Deps struct {
-	Synth      Synthesizer
+	Engine     tts.Engine
 	Speaker    Speaker
+	Indicator  Indicator
+	Chime      halte.PCM
 	Logger     *slog.Logger
 	Now        func() time.Time
 	OnAnnounce func(Announcement) // told after each announcement is spoken
@@ -56,21 +67,22 @@ type Deps struct {
 
 // Agent is a running stop device.
 type Agent struct {
-	cfg   Config
-	deps  Deps
-	log   *slog.Logger
-	store *store.Store
-	loc   *time.Location
-	lang  string
+	cfg    Config
+	deps   Deps
+	log    *slog.Logger
+	store  *store.Store
+	speech *tts.Cache
+	books  map[string]*phrases.Book
+	rules  halte.Rules
 
-	speech chan queued
-	ready  chan struct{} // closed once start has run
+	events chan halte.Event
+	ready  chan struct{} // closed once the agent speaks
 
-	mu        sync.Mutex
-	docs      map[string]halte.StopState
-	announced map[string]map[string][32]byte // stop → alert id → digest of what was last announced
-	started   bool
-	stats     Stats
+	mu          sync.Mutex
+	docs        map[string]halte.StopState
+	lastContact time.Time
+	signal      halte.Signal
+	stats       Stats
 }
 
 // Stats counts what the agent did with the documents it received.
@@ -80,20 +92,14 @@ type Stats struct {
 	Rejected map[halte.Reason]int // documents refused, by reason
 }
 
-type queued struct {
-	stop    string
-	alertID string
-	trigger string
-}
-
-// New validates the configuration, opens the state file and restores the
-// stored documents. Close releases the file.
+// New validates the configuration, opens the state file and the speech
+// cache, and restores the stored documents. Close releases them.
 func New(cfg Config, deps Deps) (*Agent, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	if deps.Synth == nil {
-		return nil, errors.New("agent: no synthesizer")
+	if deps.Engine == nil {
+		return nil, errors.New("agent: no speech engine")
 	}
 	if deps.Logger == nil {
 		deps.Logger = slog.Default()
@@ -107,25 +113,46 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	if len(cfg.Languages) == 0 {
 		cfg.Languages = []string{"nl"}
 	}
-	tz := cfg.Timezone
-	if tz == "" {
-		tz = "Europe/Brussels"
+	if cfg.Timezone == "" {
+		cfg.Timezone = "Europe/Brussels"
 	}
-	loc, err := time.LoadLocation(tz)
+	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("config key timezone: %w", err)
+	}
+	lex, err := loadLexicon(cfg.LexiconDir)
+	if err != nil {
+		return nil, err
 	}
 	st, err := store.Open(cfg.StateDir)
 	if err != nil {
 		return nil, err
 	}
+	cacheDir := cfg.Audio.CacheDir
+	if cacheDir == "" {
+		cacheDir = filepath.Join(cfg.StateDir, "cache")
+	}
+	cache, err := tts.OpenCache(deps.Engine, cacheDir, int64(cfg.Audio.CacheMB)<<20)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	a := &Agent{
-		cfg: cfg, deps: deps, log: deps.Logger, store: st, loc: loc, lang: cfg.Languages[0],
-		speech:    make(chan queued, 64),
-		ready:     make(chan struct{}),
-		docs:      map[string]halte.StopState{},
-		announced: map[string]map[string][32]byte{},
-		stats:     Stats{Rejected: map[halte.Reason]int{}},
+		cfg: cfg, deps: deps, log: deps.Logger, store: st, speech: cache,
+		books:  map[string]*phrases.Book{},
+		events: make(chan halte.Event, 256),
+		ready:  make(chan struct{}),
+		docs:   map[string]halte.StopState{},
+		stats:  Stats{Rejected: map[halte.Reason]int{}},
+		rules: halte.Rules{
+			Languages: cfg.Languages, Location: loc,
+			RepeatEvery: cfg.Announce.RepeatEvery, MinGap: cfg.Announce.MinGap, Coalesce: cfg.Announce.Coalesce,
+			StaleAfter: cfg.Announce.StaleAfter, LanguageHold: cfg.Announce.LanguageHold,
+			Volume: cfg.Announce.Volume, ButtonVolume: cfg.Announce.ButtonVolume,
+		},
+	}
+	for _, lang := range cfg.Languages {
+		a.books[lang] = phrases.New(lang, loc, lex)
 	}
 	restored, err := st.All()
 	if err != nil {
@@ -134,19 +161,59 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	for stop, doc := range restored {
 		if a.serves(stop) {
 			a.docs[stop] = doc
+			if doc.IssuedAt.After(a.lastContact) {
+				a.lastContact = doc.IssuedAt
+			}
 		}
 	}
-	a.log.Info("state restored", "stops", len(a.docs), "file", cfg.StateDir)
+	a.log.Info("state restored", "stops", len(a.docs), "dir", cfg.StateDir)
 	return a, nil
 }
 
-// Ready is closed once the agent has started: it has heard the broker's
-// retained documents, or given up waiting for them, and from then on
-// announces every change.
+func loadLexicon(dir string) (*phrases.Lexicon, error) {
+	lex := phrases.DefaultLexicon()
+	if dir == "" {
+		return lex, nil
+	}
+	for _, lang := range phrases.Languages {
+		f, err := os.Open(filepath.Join(dir, lang+".txt"))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("config key lexicon_dir: %w", err)
+		}
+		err = lex.Load(lang, f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("config key lexicon_dir: %s: %w", f.Name(), err)
+		}
+	}
+	return lex, nil
+}
+
+// Ready is closed once the agent speaks: it has heard the broker's retained
+// documents, or given up waiting for them.
 func (a *Agent) Ready() <-chan struct{} { return a.ready }
 
 // Close releases the state file.
 func (a *Agent) Close() error { return a.store.Close() }
+
+// Press hands the policy a gesture on the button (or the screen's control).
+func (a *Agent) Press(g halte.Gesture) { a.event(halte.Event{Kind: halte.Press, Gesture: g}) }
+
+// event queues an event for the policy loop, stamped with the time now
+// unless it has a time.
+func (a *Agent) event(ev halte.Event) {
+	if ev.At.IsZero() {
+		ev.At = a.deps.Now()
+	}
+	select {
+	case a.events <- ev:
+	default:
+		a.log.Warn("event queue full; event dropped", "kind", int(ev.Kind))
+	}
+}
 
 // Stats returns a copy of the counters.
 func (a *Agent) Stats() Stats {
@@ -162,9 +229,9 @@ func (a *Agent) Stats() Stats {
 
 // HandleDocument takes a stop document received on stop's topic: it refuses
 // bad input (logged and counted, nothing stored), ignores a version that is
-// not newer, else commits it to the state file and queues what changed for
-// announcement. It returns an error only when the commit failed, in which
-// case the message must not be acknowledged.
+// not newer, else commits it to the state file and tells the policy. It
+// returns an error only when the commit failed, in which case the message
+// must not be acknowledged.
 func (a *Agent) HandleDocument(stop string, payload []byte) error {
 	doc, err := halte.DecodeStopState(payload)
 	if err == nil && doc.Stop != stop {
@@ -181,19 +248,29 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 		return err
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	if !stored {
+	if stored {
+		a.stats.Applied++
+		a.docs[stop] = doc
+	} else {
 		a.stats.Ignored++
+	}
+	a.mu.Unlock()
+	if !stored {
 		a.log.Info("stop document ignored: not newer than the stored one", "stop", stop, "version", doc.Version)
 		return nil
 	}
-	a.stats.Applied++
-	a.docs[stop] = doc
 	a.log.Info("stop document stored", "stop", stop, "version", doc.Version, "alerts", len(doc.Alerts))
-	if a.started {
-		a.queueChangesLocked(stop, doc, "")
-	}
+	a.contact()
 	return nil
+}
+
+// contact records word from the hub.
+func (a *Agent) contact() {
+	now := a.deps.Now()
+	a.mu.Lock()
+	a.lastContact = now
+	a.mu.Unlock()
+	a.event(halte.Event{Kind: halte.Contact, At: now})
 }
 
 func (a *Agent) refuse(stop string, size int, err error) {
@@ -208,41 +285,15 @@ func (a *Agent) refuse(stop string, size int, err error) {
 	a.log.Warn("stop document refused", "stop", stop, "reason", string(reason), "field", field, "bytes", size, "err", err.Error())
 }
 
-// queueChangesLocked queues the active alerts of doc that were not announced
-// in their present form. trigger "" means "new" or "changed", as the case is.
-func (a *Agent) queueChangesLocked(stop string, doc halte.StopState, trigger string) {
-	before := a.announced[stop]
-	current := make(map[string][32]byte)
-	a.announced[stop] = current
-	for _, al := range doc.Active(a.deps.Now()) {
-		d := contentDigest(al)
-		current[al.ID] = d
-		prev, known := before[al.ID]
-		if known && prev == d {
-			continue
-		}
-		t := trigger
-		switch {
-		case t != "":
-		case known:
-			t = "changed"
-		default:
-			t = "new"
-		}
-		select {
-		case a.speech <- queued{stop: stop, alertID: al.ID, trigger: t}:
-		default:
-			a.log.Warn("speech queue full; announcement dropped", "alert", al.ID)
-		}
+// snapshot copies the documents for the policy.
+func (a *Agent) snapshot() map[string]halte.StopState {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	docs := make(map[string]halte.StopState, len(a.docs))
+	for k, v := range a.docs {
+		docs[k] = v
 	}
-}
-
-// contentDigest identifies what an alert says, ignoring its version, so that
-// a mere version bump is not announced again.
-func contentDigest(al halte.Alert) [32]byte {
-	al.Version = 0
-	b, _ := json.Marshal(al)
-	return sha256.Sum256(b)
+	return docs
 }
 
 func (a *Agent) serves(stop string) bool {
@@ -252,18 +303,4 @@ func (a *Agent) serves(stop string) bool {
 		}
 	}
 	return false
-}
-
-// start announces what the agent knows, once, and from then on every change.
-func (a *Agent) start() {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	if a.started {
-		return
-	}
-	a.started = true
-	defer close(a.ready)
-	for _, stop := range a.cfg.Stops {
-		a.queueChangesLocked(stop, a.docs[stop], "start")
-	}
 }

@@ -11,6 +11,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/mqtt"
 )
 
@@ -33,8 +34,25 @@ type Config struct {
 	// StartupWait is how long the device waits for the broker before it
 	// announces what it last knew; 0 means 3 s.
 	StartupWait time.Duration `yaml:"startup_wait"`
+	// LexiconDir holds the operator's pronunciation lexicons, one file per
+	// language (nl.txt, fr.txt...), added to the built-in ones; "" means none.
+	LexiconDir string `yaml:"lexicon_dir"`
+	// Announce sets when and how loud the device speaks by itself.
+	Announce AnnounceConfig `yaml:"announce"`
 	// Audio says where speech goes.
 	Audio AudioConfig `yaml:"audio"`
+}
+
+// AnnounceConfig is the announcement policy's configuration; the zero value
+// of each field means the default of halte.Rules.
+type AnnounceConfig struct {
+	RepeatEvery  time.Duration        `yaml:"repeat_every"`
+	MinGap       time.Duration        `yaml:"min_gap"`
+	Coalesce     time.Duration        `yaml:"coalesce"`
+	StaleAfter   time.Duration        `yaml:"stale_after"`
+	LanguageHold time.Duration        `yaml:"language_hold"`
+	Volume       halte.VolumeSchedule `yaml:"volume"`
+	ButtonVolume float64              `yaml:"button_volume"`
 }
 
 // AudioConfig says how the device speaks.
@@ -44,10 +62,14 @@ type AudioConfig struct {
 	Output string `yaml:"output"`
 	// WAVDir is where Output "wav" writes; required with it.
 	WAVDir string `yaml:"wav_dir"`
-	// Volume is between 0 and 1; 0 means 1.
-	Volume float64 `yaml:"volume"`
 	// Rate is the speech rate in words per minute; 0 means 150.
 	Rate int `yaml:"rate"`
+	// SlowRate is the rate of "again, slower"; 0 means 115.
+	SlowRate int `yaml:"slow_rate"`
+	// CacheDir keeps synthesized speech; "" means cache/ in the state folder.
+	CacheDir string `yaml:"cache_dir"`
+	// CacheMB bounds the speech cache in MiB; 0 means 64.
+	CacheMB int `yaml:"cache_mb"`
 	// Espeak is the espeak-ng program; "" means espeak-ng on $PATH.
 	Espeak string `yaml:"espeak"`
 }
@@ -106,8 +128,20 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("config key audio.output: %q is not one of alsa, wav, none", c.Audio.Output)
 	}
-	if c.Audio.Volume < 0 || c.Audio.Volume > 1 {
-		return fmt.Errorf("config key audio.volume: %v is not between 0 and 1", c.Audio.Volume)
+	v := c.Announce.Volume
+	if v.Day < 0 || v.Day > 1 {
+		return fmt.Errorf("config key announce.volume.day: %v is not between 0 and 1", v.Day)
+	}
+	for i, q := range v.Quiet {
+		if q.Volume < 0 || q.Volume > 1 {
+			return fmt.Errorf("config key announce.volume.quiet[%d].volume: %v is not between 0 and 1", i, q.Volume)
+		}
+		if q.From == q.To {
+			return fmt.Errorf("config key announce.volume.quiet[%d]: from and to are both %s", i, q.From)
+		}
+	}
+	if c.Announce.ButtonVolume < 0 || c.Announce.ButtonVolume > 1 {
+		return fmt.Errorf("config key announce.button_volume: %v is not between 0 and 1", c.Announce.ButtonVolume)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +44,8 @@ func startDevice(t *testing.T, broker, stateDir string) *device {
 	a, err := agent.New(agent.Config{
 		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
 		StartupWait: 300 * time.Millisecond,
-	}, agent.Deps{Synth: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Logger: d.log.Logger()})
+		Announce:    agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond},
+	}, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Chime: audio.Chime(), Logger: d.log.Logger()})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -198,12 +200,19 @@ func abs(v int) int {
 	return v
 }
 
-// waitWAVs waits until the device has written n WAV files, and returns them.
+// waitWAVs waits until the device has written n WAV files of speech (the
+// chime aside), and returns them.
 func (d *device) waitWAVs(t *testing.T, n int) []string {
 	t.Helper()
 	var files []string
 	testkit.WaitFor(t, deadline, "speech written as WAV", func() bool {
-		files, _ = filepath.Glob(filepath.Join(d.wavDir, "*.wav"))
+		all, _ := filepath.Glob(filepath.Join(d.wavDir, "*.wav"))
+		files = nil
+		for _, f := range all {
+			if !strings.HasSuffix(f, "-chime.wav") {
+				files = append(files, f)
+			}
+		}
 		return len(files) >= n
 	})
 	if len(files) != n {

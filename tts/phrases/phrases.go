@@ -1,95 +1,106 @@
-// Package phrases composes what a stop says about an alert, in plain words:
-// the feed's own text-to-speech text when it has one, else its header and
-// description, else a sentence built from the structured fields (effect,
-// lines, period), followed by the advice. Everything is a pure function of
-// the alert, the language and the time.
+// Package phrases says things in plain words, in Dutch (as spoken in
+// Flanders), French, English and German: an alert, the summary of a stop,
+// "no disruptions reported", a staleness notice, a language's own name.
+//
+// For an alert it uses the feed's own text-to-speech text when there is one,
+// else its header and description, else a sentence made from the structured
+// fields (effect, lines and direction, period), and then the advice. Times are
+// said relative to now ("tot vanavond 18 uur", "tot en met vrijdag 3
+// december"). Operator text is cleaned (no markup, no URLs) and a
+// pronunciation lexicon expands abbreviations. Everything is a pure function
+// of its arguments.
 package phrases
 
 import (
-	"regexp"
+	"fmt"
 	"strings"
 	"time"
-
-	"github.com/halte-transit/halte"
 )
 
-// Announcement returns the sentence spoken for alert a in lang at time now;
-// times are read in loc.
-func Announcement(a halte.Alert, lang string, now time.Time, loc *time.Location) string {
-	book := bookFor(lang)
-	var parts []string
-	switch {
-	case !a.Speech.Empty() && a.Speech.In(lang) != "":
-		parts = append(parts, a.Speech.In(lang))
-	case a.Header.In(lang) != "":
-		parts = append(parts, a.Header.In(lang), a.Description.In(lang))
-	default:
-		parts = append(parts, strings.TrimSpace(book.effect(a.Effect, lineList(book, a.Lines))+" "+book.until(a, now.In(loc))))
-	}
-	if advice := a.Advice.In(lang); advice != "" {
-		parts = append(parts, advice)
-	}
-	return strings.Join(sentences(parts), " ")
+// Languages are the languages with a phrase book, the default first.
+var Languages = []string{"nl", "fr", "en", "de"}
+
+// Book speaks one language at one place.
+type Book struct {
+	w   *words
+	loc *time.Location
+	lex *Lexicon
 }
 
-// sentences cleans the parts, drops empty ones and ends each with a full stop.
-func sentences(parts []string) []string {
-	var out []string
-	for _, p := range parts {
-		p = Clean(p)
-		if p == "" {
-			continue
-		}
-		if !strings.ContainsAny(p[len(p)-1:], ".!?") {
-			p += "."
-		}
-		out = append(out, p)
+// New returns the book for lang (a BCP 47 tag; unknown languages get
+// Dutch), reading times in loc and applying lex (nil: the built-in lexicon).
+func New(lang string, loc *time.Location, lex *Lexicon) *Book {
+	w, ok := books[base(lang)]
+	if !ok {
+		w = books["nl"]
 	}
-	return out
+	if lex == nil {
+		lex = DefaultLexicon()
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	return &Book{w: w, loc: loc, lex: lex}
 }
 
-var (
-	markup = regexp.MustCompile(`<[^>]*>`)
-	urls   = regexp.MustCompile(`(?i)\b(https?://|www\.)\S+`)
-	spaces = regexp.MustCompile(`\s+`)
-)
+// Lang is the book's language tag.
+func (b *Book) Lang() string { return b.w.tag }
 
-// Clean makes operator text fit to be spoken: no markup, no URLs, single
-// spaces.
-func Clean(s string) string {
-	s = markup.ReplaceAllString(s, " ")
-	s = urls.ReplaceAllString(s, "")
-	s = spaces.ReplaceAllString(s, " ")
-	return strings.TrimSpace(strings.NewReplacer(" .", ".", " ,", ",").Replace(s))
+// LanguageName is the language's name in itself ("Nederlands", "Français").
+func (b *Book) LanguageName() string { return b.w.name + "." }
+
+// Summary says how many disruptions there are at this stop (n ≥ 1).
+func (b *Book) Summary(n int) string {
+	if n == 1 {
+		return b.w.summaryOne
+	}
+	return capitalize(fmt.Sprintf(b.w.summaryMany, b.w.number(n)))
 }
 
-// lineList names lines as travelers say them: "tram 1 en 4", "tram 1 en bus 70".
-func lineList(b book, lines []halte.Line) string {
-	var groups []string
-	var mode halte.Mode
-	var names []string
-	flush := func() {
-		if len(names) == 0 {
-			return
-		}
-		g := b.join(names)
-		if word := b.modes[mode]; word != "" {
-			g = word + " " + g
-		}
-		groups = append(groups, g)
-		names = nil
+// NoDisruptions is the honest answer when nothing is wrong; lastUpdate is
+// when the device last heard from the hub (zero: never).
+func (b *Book) NoDisruptions(lastUpdate, now time.Time) string {
+	return b.w.none + " " + b.LastUpdate(lastUpdate, now)
+}
+
+// Stale warns that the information may be out of date.
+func (b *Book) Stale(lastUpdate, now time.Time) string {
+	return b.w.stale + " " + b.LastUpdate(lastUpdate, now)
+}
+
+// LastUpdate says when the device last heard from the hub.
+func (b *Book) LastUpdate(t, now time.Time) string {
+	if t.IsZero() {
+		return b.w.neverUpdated
 	}
-	for i, l := range lines {
-		name := l.Name
-		if name == "" {
-			name = l.ID
-		}
-		if i > 0 && l.Mode != mode {
-			flush()
-		}
-		mode = l.Mode
-		names = append(names, name)
+	t, now = t.In(b.loc), now.In(b.loc)
+	if sameDay(t, now) {
+		return fmt.Sprintf(b.w.lastUpdateToday, b.w.clock(t))
 	}
-	flush()
-	return b.join(groups)
+	if sameDay(t, now.AddDate(0, 0, -1)) {
+		return fmt.Sprintf(b.w.lastUpdateYesterday, b.w.clock(t))
+	}
+	return fmt.Sprintf(b.w.lastUpdateDay, b.w.date(t), b.w.clock(t))
+}
+
+// Fix applies the lexicon and cleans text for speech.
+func (b *Book) Fix(text string) string { return b.lex.Apply(b.w.tag, Clean(text)) }
+
+func base(tag string) string {
+	b, _, _ := strings.Cut(strings.ToLower(tag), "-")
+	b, _, _ = strings.Cut(b, "_")
+	return b
+}
+
+func capitalize(s string) string {
+	for i, r := range s {
+		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
+	}
+	return s
+}
+
+func sameDay(a, b time.Time) bool {
+	ay, am, ad := a.Date()
+	by, bm, bd := b.Date()
+	return ay == by && am == bm && ad == bd
 }

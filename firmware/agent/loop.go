@@ -1,0 +1,65 @@
+package agent
+
+import (
+	"context"
+	"time"
+
+	"github.com/halte-transit/halte"
+)
+
+// policyLoop drives the announcement policy: every event and every wake-up
+// it asks for goes through Step, and the actions go to the voice and the
+// indicator. It is the only goroutine that touches the policy.
+func (a *Agent) policyLoop(ctx context.Context, v *voice, prepare chan<- struct{}) {
+	a.mu.Lock()
+	since := a.lastContact
+	a.mu.Unlock()
+	p := halte.NewPolicy(a.rules, a.deps.Now(), since)
+	timer := time.NewTimer(time.Hour)
+	defer timer.Stop()
+	ev := halte.Event{Kind: halte.Tick, At: a.deps.Now()}
+	close(a.ready)
+	for {
+		for _, act := range p.Step(a.snapshot(), ev) {
+			a.apply(act, v)
+		}
+		if ev.Kind == halte.Contact || ev.Kind == halte.Tick {
+			select {
+			case prepare <- struct{}{}:
+			default:
+			}
+		}
+		timer.Stop()
+		if w := p.Wake(); !w.IsZero() {
+			timer.Reset(max(time.Until(w), 0))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case ev = <-a.events:
+		case <-timer.C:
+			ev = halte.Event{Kind: halte.Tick, At: a.deps.Now()}
+		}
+	}
+}
+
+func (a *Agent) apply(act halte.Action, v *voice) {
+	switch act.Kind {
+	case halte.Say:
+		v.say(act.Utterance)
+	case halte.Skip:
+		v.skip()
+	case halte.Acknowledge:
+		if a.deps.Indicator != nil {
+			a.deps.Indicator.Acknowledge()
+		}
+	case halte.SetSignal:
+		a.mu.Lock()
+		a.signal = act.Signal
+		a.mu.Unlock()
+		a.log.Info("signal", "alerts", act.Signal.Alerts, "severity", string(act.Signal.Severity), "stale", act.Signal.Stale)
+		if a.deps.Indicator != nil {
+			a.deps.Indicator.Show(act.Signal)
+		}
+	}
+}

@@ -1,0 +1,168 @@
+package agent
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/mqtt"
+)
+
+// pause is the silence after each spoken part of an utterance.
+const pause = 300 * time.Millisecond
+
+// voice says utterances one at a time. A new utterance cuts the one
+// playing (the policy has decided it may); Skip cuts only the current part.
+type voice struct {
+	mu         sync.Mutex
+	next       *halte.Utterance
+	cancelUtt  context.CancelFunc
+	cancelItem context.CancelFunc
+	wake       chan struct{}
+}
+
+func newVoice() *voice { return &voice{wake: make(chan struct{}, 1)} }
+
+func (v *voice) say(u halte.Utterance) {
+	v.mu.Lock()
+	if v.cancelUtt != nil {
+		v.cancelUtt()
+	}
+	v.next = &u
+	v.mu.Unlock()
+	select {
+	case v.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (v *voice) skip() {
+	v.mu.Lock()
+	if v.cancelItem != nil {
+		v.cancelItem()
+	}
+	v.mu.Unlock()
+}
+
+// speakLoop plays what the policy says until ctx ends.
+func (a *Agent) speakLoop(ctx context.Context, v *voice, client paho.Client) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-v.wake:
+		}
+		v.mu.Lock()
+		u := v.next
+		v.next = nil
+		uctx, cancel := context.WithCancel(ctx)
+		v.cancelUtt = cancel
+		v.mu.Unlock()
+		if u != nil && a.utter(uctx, v, *u, client) {
+			a.event(halte.Event{Kind: halte.Finished, Seq: u.Seq})
+		}
+		cancel()
+	}
+}
+
+// utter says each part of u in turn and reports whether it got to the end
+// (false when a newer utterance cut it).
+func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client paho.Client) bool {
+	book := a.books[u.Lang]
+	for i, it := range u.Items {
+		if ctx.Err() != nil {
+			return false
+		}
+		a.event(halte.Event{Kind: halte.Playing, Seq: u.Seq, Index: i})
+		ictx, cancel := context.WithCancel(ctx)
+		v.mu.Lock()
+		v.cancelItem = cancel
+		v.mu.Unlock()
+		if it.Kind == halte.ItemChime {
+			a.play(ictx, a.deps.Chime, u.Volume, "chime")
+			cancel()
+			continue
+		}
+		now := a.deps.Now()
+		ann := Announcement{Stop: it.Stop, Alert: it.Alert.ID, Version: it.Alert.Version, Lang: u.Lang,
+			Trigger: u.Trigger, Text: book.Item(it, now), At: now, Last: i == len(u.Items)-1}
+		a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
+			"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow)
+		if clip, err := a.speech.Synthesize(ictx, ann.Text, u.Lang, u.Slow); err != nil {
+			if ictx.Err() == nil {
+				a.log.Error("speech synthesis failed", "alert", ann.Alert, "err", err)
+			}
+		} else if a.play(ictx, clip.Append(halte.Silence(clip.Rate, pause)), u.Volume, labelOf(ann)) {
+			a.log.Info("announcement played", "alert", ann.Alert, "seconds", clip.Duration().Seconds())
+		}
+		cancel()
+		if b, err := json.Marshal(ann); err == nil {
+			client.Publish(mqtt.DeviceEventsTopic(a.cfg.Device), 1, false, b)
+		}
+		if a.deps.OnAnnounce != nil {
+			a.deps.OnAnnounce(ann)
+		}
+	}
+	return ctx.Err() == nil
+}
+
+// play sends a clip to the speaker and reports whether it played to the end.
+func (a *Agent) play(ctx context.Context, clip halte.PCM, volume float64, label string) bool {
+	if a.deps.Speaker == nil || len(clip.Samples) == 0 {
+		return false
+	}
+	if err := a.deps.Speaker.Play(ctx, clip, volume, label); err != nil {
+		if ctx.Err() == nil {
+			a.log.Error("audio output failed", "label", label, "err", err)
+		}
+		return false
+	}
+	return true
+}
+
+func labelOf(ann Announcement) string {
+	if ann.Alert != "" {
+		return ann.Alert
+	}
+	return string(ann.Trigger)
+}
+
+// prepareLoop synthesizes ahead, into the cache, in every language, what a
+// press would say now, each time the stored state or the contact changes, so
+// that a traveler's answer plays at once.
+func (a *Agent) prepareLoop(ctx context.Context, dirty <-chan struct{}) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-dirty:
+		}
+		now := a.deps.Now()
+		docs := a.snapshot()
+		a.mu.Lock()
+		since := a.lastContact
+		a.mu.Unlock()
+		var active []halte.Alert
+		for _, doc := range docs {
+			active = append(active, doc.Active(now)...)
+		}
+		for lang, book := range a.books {
+			texts := []string{book.NoDisruptions(since, now)}
+			if len(active) > 0 {
+				texts = []string{book.Summary(len(active))}
+			}
+			for _, al := range active {
+				texts = append(texts, book.Alert(al, now))
+			}
+			for _, text := range texts {
+				if _, err := a.speech.Synthesize(ctx, text, lang, false); err != nil && ctx.Err() == nil {
+					a.log.Warn("speech not prepared", "lang", lang, "err", err)
+				}
+			}
+		}
+	}
+}

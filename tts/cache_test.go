@@ -1,0 +1,85 @@
+package tts_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"testing"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/tts"
+)
+
+// counting is the real espeak-ng, with a count of its runs.
+type counting struct {
+	tts.Espeak
+	runs atomic.Int32
+}
+
+func (c *counting) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
+	c.runs.Add(1)
+	return c.Espeak.Synthesize(ctx, text, lang, slow)
+}
+
+func TestCacheHitsAndSurvivesReopen(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	dir := t.TempDir()
+	engine := &counting{}
+	c, err := tts.OpenCache(engine, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	first, err := c.Synthesize(ctx, "Tram 1 rijdt een omleiding.", "nl", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := c.Synthesize(ctx, "Tram 1 rijdt een omleiding.", "nl", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if engine.runs.Load() != 1 || len(again.Samples) != len(first.Samples) || again.Rate != first.Rate {
+		t.Fatalf("%d engine runs, %d vs %d samples: want one run, the same audio", engine.runs.Load(), len(again.Samples), len(first.Samples))
+	}
+	if _, err := c.Synthesize(ctx, "Tram 1 rijdt een omleiding.", "nl", true); err != nil || engine.runs.Load() != 2 {
+		t.Fatalf("the slow voice is a different entry: %d runs, %v", engine.runs.Load(), err)
+	}
+	reopened, err := tts.OpenCache(engine, dir, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reopened.Has("Tram 1 rijdt een omleiding.", "nl", false) {
+		t.Fatal("the cache did not survive a reopen")
+	}
+}
+
+func TestCacheStaysWithinItsBound(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	dir := t.TempDir()
+	const bound = 400 << 10 // room for a few sentences
+	c, err := tts.OpenCache(tts.Espeak{}, dir, bound)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 12 {
+		if _, err := c.Synthesize(context.Background(), fmt.Sprintf("Bericht nummer %d voor deze halte.", i), "nl", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var total int64
+	filepath.Walk(dir, func(_ string, info os.FileInfo, err error) error {
+		if err == nil && !info.IsDir() {
+			total += info.Size()
+		}
+		return nil
+	})
+	if total > bound {
+		t.Fatalf("cache holds %d bytes, bound %d", total, bound)
+	}
+	if !c.Has("Bericht nummer 11 voor deze halte.", "nl", false) {
+		t.Fatal("the newest entry was evicted")
+	}
+}
