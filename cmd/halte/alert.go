@@ -30,57 +30,16 @@ func runAlert(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("alert publish", flag.ContinueOnError)
 	broker := fs.String("broker", "", "MQTT broker URL, tcp://host:port (default $HALTE_BROKER)")
-	file := fs.String("f", "", "read the alert from this JSON `file` (schema/v1/alert.schema.json) instead of flags")
-	var a halte.Alert
-	var stops, lines listFlag
-	var header, description, advice textFlag
-	var from, until timeFlag
-	effect := fs.String("effect", "", "what happens: NO_SERVICE, DETOUR, STOP_MOVED, REDUCED_SERVICE, SIGNIFICANT_DELAYS, ACCESSIBILITY_ISSUE... (any case)")
-	severity := fs.String("severity", "", "INFO, WARNING or SEVERE")
-	fs.StringVar(&a.ID, "id", "", "the alert's `id`, unique and stable; publishing the same id again updates it")
-	fs.Uint64Var(&a.Version, "version", 0, "the alert's version; 0 means the time now in milliseconds, so that it grows")
-	fs.Var(&stops, "stop", "a stop `id` (GTFS stop_id) concerned; repeatable")
-	fs.Var(&lines, "line", "a line (GTFS route_id) concerned; repeatable")
-	fs.Var(&header, "text", "what to tell travelers, as `LANG=TEXT`; repeatable, one per language")
-	fs.Var(&description, "description", "more detail, as LANG=TEXT; repeatable")
-	fs.Var(&advice, "advice", "the alternative, as LANG=TEXT; repeatable")
-	fs.Var(&from, "from", "start of the disruption, RFC 3339 (default: now)")
-	fs.Var(&until, "until", "end of the disruption, RFC 3339 (default: until cancelled)")
-	fs.StringVar(&a.Source, "source", "operator", "who publishes it")
+	var af alertFlags
+	af.register(fs)
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
-	if *file != "" {
-		raw, err := os.ReadFile(*file)
-		if err != nil {
-			return err
-		}
-		if a, err = halte.ParseAlert(raw); err != nil {
-			return fmt.Errorf("alert not published: %s: %w", *file, err)
-		}
-	} else {
-		a.Effect, a.Severity = halte.Effect(*effect), halte.Severity(*severity)
-		a.Stops = stops
-		for _, l := range lines {
-			a.Lines = append(a.Lines, halte.Line{ID: l})
-		}
-		a.Header, a.Description, a.Advice = halte.Text(header), halte.Text(description), halte.Text(advice)
-		if !from.IsZero() || !until.IsZero() {
-			a.Periods = []halte.Period{{Start: from.Time, End: until.Time}}
-		}
-	}
-	if a.Version == 0 {
-		a.Version = uint64(time.Now().UnixMilli())
-	}
-	payload, err := json.Marshal(a)
+	a, err := af.alert()
 	if err != nil {
-		return err
-	}
-	// The same decoder as the hub's: what passes here passes there.
-	if a, err = halte.DecodeAlert(payload); err != nil {
 		return fmt.Errorf("alert not published: %w", err)
 	}
-	payload, _ = json.Marshal(a)
+	payload, _ := json.Marshal(a)
 	return publishOperator(ctx, *broker, a.ID, payload, stdout,
 		fmt.Sprintf("published alert %s version %d", a.ID, a.Version))
 }

@@ -22,6 +22,8 @@ Usage:
   halte hub --broker URL --gtfs PATH [flags]     turn alerts into per-stop documents
   halte alert publish --broker URL [flags]       publish or update an operator alert
   halte alert cancel --broker URL ID             end an operator alert
+  halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
+                                                 what a stop will say about an alert
 
 Run "halte COMMAND --help" for a command's flags.
 The broker URL defaults to $HALTE_BROKER (tcp://host:port).
@@ -55,6 +57,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"hub":   runHub,
 		"alert": runAlert,
 		"demo":  runDemo,
+		"say":   runSay,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {
