@@ -27,6 +27,10 @@ const Rate = 22050
 type Player struct {
 	ctx *oto.Context
 	mu  sync.Mutex // one clip at a time
+
+	// OnStart, if set, is called when the device takes the first samples of
+	// each clip: the moment speech starts, for latency figures.
+	OnStart func()
 }
 
 // Open creates the oto context on the default ALSA device and waits until
@@ -63,7 +67,7 @@ func (p *Player) Play(ctx context.Context, clip halte.PCM, volume float64, _ str
 		return fmt.Errorf("audio device: %w", err)
 	}
 	defer p.ctx.Suspend()
-	player := p.ctx.NewPlayer(bytes.NewReader(clip.Bytes()))
+	player := p.ctx.NewPlayer(&firstRead{r: bytes.NewReader(clip.Bytes()), fn: p.OnStart})
 	defer player.Close()
 	player.SetBufferSize(2 * Rate * 50 / 1000) // 50 ms: start at once
 	player.SetVolume(volume)
@@ -82,6 +86,24 @@ func (p *Player) Play(ctx context.Context, clip halte.PCM, volume float64, _ str
 		}
 	}
 	return player.Err()
+}
+
+// firstRead calls fn when the first bytes are read from r.
+type firstRead struct {
+	r    *bytes.Reader
+	fn   func()
+	done bool
+}
+
+func (f *firstRead) Read(b []byte) (int, error) {
+	n, err := f.r.Read(b)
+	if n > 0 && !f.done {
+		f.done = true
+		if f.fn != nil {
+			f.fn()
+		}
+	}
+	return n, err
 }
 
 // WAVDir "plays" each clip by writing it to a numbered WAVE file in Dir.

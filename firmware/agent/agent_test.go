@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/tts"
 )
 
 func tram1Alert(version uint64) halte.Alert {
@@ -204,5 +206,34 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 	dev.waitAnnounced(t, "next", 1)
 	if n := len(dev.announcements()); n != 2 {
 		t.Fatalf("%d announcements, want good then next", n)
+	}
+}
+
+func TestPressAndRemoteTrigger(t *testing.T) {
+	minor := alert("minor", "Kleine omleiding.")
+	minor.Severity = halte.Warning
+	major := alert("major", "Grote omleiding.")
+	major.Severity = halte.Severe
+	dev, hubLike := deviceSpeaking(t, doc(1, minor))
+	publish(t, hubLike, mqtt.StopTopic(stop), doc(2, minor, major))
+	dev.waitAnnounced(t, "major", 1)
+
+	// What a press says is synthesized ahead, in the cache.
+	cache, err := tts.OpenCache(tts.Espeak{}, filepath.Join(dev.stateDir, "cache"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, deadline, "the answer to be synthesized ahead", func() bool {
+		return cache.Has("Twee storingen aan deze halte.", "nl", false) && cache.Has("Grote omleiding.", "nl", false)
+	})
+
+	dev.Press(halte.Single)
+	answer := dev.waitTrigger(t, "button", 3)
+	if answer[0] != "Twee storingen aan deze halte." || answer[1] != "Grote omleiding." || answer[2] != "Kleine omleiding." {
+		t.Fatalf("the answer was %q; want the summary, then the severe alert first", answer)
+	}
+	publish(t, hubLike, mqtt.TriggerTopic(stop), []byte(`{}`))
+	if remote := dev.waitTrigger(t, "remote", 3); remote[0] != "Twee storingen aan deze halte." {
+		t.Fatalf("the remote answer was %q", remote)
 	}
 }

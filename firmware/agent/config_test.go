@@ -1,9 +1,13 @@
 package agent_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/firmware/agent"
 )
 
@@ -17,7 +21,30 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.StartupWait != 3*time.Second || c.Stops[0] != "200101" || c.Audio.Output != "alsa" ||
-		len(c.Announce.Volume.Quiet) != 2 || c.Announce.Volume.Quiet[1].From.Hour != 23 || !c.Announce.Volume.Quiet[1].Silent {
+		len(c.Announce.Volume.Quiet) != 0 || c.Announce.RepeatEvery != 15*time.Minute {
 		t.Fatalf("read %+v", c)
+	}
+}
+
+func TestQuietHoursFromYAML(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	body := "broker: tcp://127.0.0.1:1883\ndevice: d\nstops: [s]\nstate_dir: /tmp/x\n" +
+		"announce:\n  volume:\n    quiet:\n      - {from: \"23:00\", to: \"06:00\", silent: true}\n"
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, err := agent.LoadConfig(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := c.Announce.Volume.Quiet
+	if len(q) != 1 || q[0].From != (halte.Clock{Hour: 23}) || q[0].To != (halte.Clock{Hour: 6}) || !q[0].Silent {
+		t.Fatalf("read %+v", q)
+	}
+	if err := os.WriteFile(path, []byte(strings.Replace(body, "23:00", "25:00", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := agent.LoadConfig(path); err == nil || !strings.Contains(err.Error(), "not a time of day") {
+		t.Fatalf("a bad time: %v", err)
 	}
 }

@@ -30,9 +30,10 @@ const deadline = 20 * time.Second
 // device is a running agent with its log and WAV output.
 type device struct {
 	*agent.Agent
-	log    *testkit.Log
-	wavDir string
-	stop   func()
+	log      *testkit.Log
+	wavDir   string
+	stateDir string
+	stop     func()
 }
 
 // startDevice runs an agent for stop, with its state in stateDir, speaking
@@ -40,7 +41,7 @@ type device struct {
 func startDevice(t *testing.T, broker, stateDir string) *device {
 	t.Helper()
 	testkit.RequireTool(t, "espeak-ng")
-	d := &device{log: &testkit.Log{}, wavDir: t.TempDir()}
+	d := &device{log: &testkit.Log{}, wavDir: t.TempDir(), stateDir: stateDir}
 	a, err := agent.New(agent.Config{
 		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
 		StartupWait: 300 * time.Millisecond,
@@ -104,6 +105,22 @@ func (d *device) waitAnnounced(t *testing.T, alert string, n int) map[string]any
 		return count >= n
 	})
 	return last
+}
+
+// waitTrigger waits until n parts were said with trigger, and returns their texts.
+func (d *device) waitTrigger(t *testing.T, trigger string, n int) []string {
+	t.Helper()
+	var texts []string
+	testkit.WaitFor(t, deadline, "parts said with trigger "+trigger, func() bool {
+		texts = nil
+		for _, l := range d.announcements() {
+			if l["trigger"] == trigger {
+				texts = append(texts, l["text"].(string))
+			}
+		}
+		return len(texts) >= n
+	})
+	return texts
 }
 
 // startHub runs a hub on the sample Ghent GTFS until the test ends.

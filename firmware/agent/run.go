@@ -61,7 +61,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	})
 	client.Connect() // retries in the background; the device works offline meanwhile
 	defer func() {
-		client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)
+		if client.IsConnectionOpen() {
+			client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)
+		}
 		client.Disconnect(250)
 	}()
 

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Measures a traveler's button press to the first sample of the spoken
+# answer taken by the audio device, through the whole agent, with the answer
+# synthesized ahead (cache hit) and not (cache miss). ALSA writes to a file,
+# so this machine needs no sound card.
+#   scripts/bench-button.sh [N]      N presses per case (default 50)
+# Installs espeak-ng, libasound2-dev and pkg-config with apt if missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/lib.sh
+need_go
+need_packages espeak-ng libasound2-dev pkg-config
+n=${1:-50}
+echo "halte: $n presses per case..." >&2
+out=$(go test -run '^$' -bench PressToFirstSample -benchtime "${n}x" ./firmware/agent/)
+echo
+echo "| button → first audio sample | p50 ms | p99 ms |"
+echo "| --- | --- | --- |"
+awk '/^BenchmarkPressToFirstSample\// {
+    split($1, name, "/"); sub(/-[0-9]+$/, "", name[2])
+    for (i = 3; i <= NF; i++) { if ($(i) == "p50-ms") p50 = $(i-1); if ($(i) == "p99-ms") p99 = $(i-1) }
+    printf "| cache %s | %s | %s |\n", name[2], p50, p99 }' <<<"$out"
+echo
+echo "machine: $(nproc) cores, $(awk '/model name/ {$1=$2=$3=""; print; exit}' /proc/cpuinfo | sed 's/^ *//'); $n presses per case"
