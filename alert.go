@@ -35,6 +35,10 @@ type Alert struct {
 	Speech Text `json:"tts,omitempty"`
 	// Advice is the alternative for the traveler ("take tram 1 at Korenmarkt").
 	Advice Text `json:"advice,omitempty"`
+	// Cause is why, as a GTFS-Realtime cause name (CONSTRUCTION, STRIKE...).
+	Cause string `json:"cause,omitempty"`
+	// URL is where to read more, per language; shown, never spoken.
+	URL Text `json:"url,omitempty"`
 
 	// Source names where the alert comes from: "operator:<name>", a feed URL.
 	Source string `json:"source,omitempty"`

@@ -83,7 +83,7 @@ func (a Alert) validate(prefix string) error {
 				p.End.Format("2006-01-02T15:04Z07:00"), p.Start.Format("2006-01-02T15:04Z07:00"))
 		}
 	}
-	for name, t := range map[string]Text{"header": a.Header, "description": a.Description, "tts": a.Speech, "advice": a.Advice} {
+	for name, t := range map[string]Text{"header": a.Header, "description": a.Description, "tts": a.Speech, "advice": a.Advice, "url": a.URL} {
 		for lang := range t {
 			if !validLanguageTag(lang) {
 				return invalid(prefix+name, "%q is not a language tag (want nl, fr, en, de, nl-BE...)", lang)

@@ -27,27 +27,46 @@ type Stop struct {
 
 // Route is one GTFS route: a line as travelers know it.
 type Route struct {
-	ID   string
-	Name string // route_short_name, else route_long_name
-	Mode halte.Mode
+	ID     string
+	Agency string
+	Name   string // route_short_name, else route_long_name
+	Type   string // route_type
+	Mode   halte.Mode
+	// Headsigns are the most common trip_headsign per direction_id.
+	Headsigns map[string]string
+}
+
+// Trip is one GTFS trip: its route and direction.
+type Trip struct {
+	Route     string
+	Direction string
 }
 
 // Network is a static GTFS feed reduced to what resolves alerts to stops.
 type Network struct {
 	Stops  map[string]Stop
 	Routes map[string]Route
+	Trips  map[string]Trip
 	// Timezone is the first agency's agency_timezone ("Europe/Brussels").
 	Timezone string
+	// Language is the first agency's agency_lang ("nl"), "" if unknown.
+	Language string
 
-	children   map[string][]string // parent station → its stops
-	routeStops map[string][]string // route → stops its trips call at (sorted)
+	children   map[string][]string            // parent station → its stops
+	routeStops map[string]map[string][]string // route → direction → stops its trips call at (sorted)
 }
 
 // Children returns the stops whose parent station is id.
 func (n *Network) Children(id string) []string { return n.children[id] }
 
 // RouteStops returns the stops that the route's trips call at, sorted.
-func (n *Network) RouteStops(route string) []string { return n.routeStops[route] }
+func (n *Network) RouteStops(route string) []string { return n.routeStops[route][""] }
+
+// RouteDirectionStops returns the stops that the route's trips in direction
+// ("0" or "1"; "" for both) call at, sorted.
+func (n *Network) RouteDirectionStops(route, direction string) []string {
+	return n.routeStops[route][direction]
+}
 
 // Load reads a GTFS feed from a folder or a .zip file.
 func Load(path string) (*Network, error) {
@@ -71,8 +90,9 @@ func LoadFS(fsys fs.FS, name string) (*Network, error) {
 	n := &Network{
 		Stops:      map[string]Stop{},
 		Routes:     map[string]Route{},
+		Trips:      map[string]Trip{},
 		children:   map[string][]string{},
-		routeStops: map[string][]string{},
+		routeStops: map[string]map[string][]string{},
 	}
 	err := readTable(fsys, "stops.txt", true, []string{"stop_id"}, func(r row) {
 		s := Stop{ID: r.get("stop_id"), Name: r.get("stop_name"), Parent: r.get("parent_station")}
@@ -87,45 +107,66 @@ func LoadFS(fsys fs.FS, name string) (*Network, error) {
 			if name == "" {
 				name = r.get("route_long_name")
 			}
-			n.Routes[r.get("route_id")] = Route{ID: r.get("route_id"), Name: name, Mode: ModeOf(r.get("route_type"))}
+			n.Routes[r.get("route_id")] = Route{ID: r.get("route_id"), Agency: r.get("agency_id"), Name: name,
+				Type: r.get("route_type"), Mode: ModeOf(r.get("route_type")), Headsigns: map[string]string{}}
 		})
 	}
 	if err == nil {
 		err = readTable(fsys, "agency.txt", false, nil, func(r row) {
 			if n.Timezone == "" {
-				n.Timezone = r.get("agency_timezone")
+				n.Timezone, n.Language = r.get("agency_timezone"), r.get("agency_lang")
 			}
 		})
 	}
-	tripRoute := map[string]string{}
+	headsigns := map[[3]string]int{} // route, direction, headsign → trips
 	if err == nil {
 		err = readTable(fsys, "trips.txt", false, []string{"trip_id", "route_id"}, func(r row) {
-			tripRoute[r.get("trip_id")] = r.get("route_id")
+			t := Trip{Route: r.get("route_id"), Direction: r.get("direction_id")}
+			n.Trips[r.get("trip_id")] = t
+			if h := r.get("trip_headsign"); h != "" {
+				headsigns[[3]string{t.Route, t.Direction, h}]++
+			}
 		})
 	}
-	served := map[string]map[string]bool{}
+	served := map[string]map[string]map[string]bool{} // route → direction → stop
 	if err == nil {
 		err = readTable(fsys, "stop_times.txt", false, []string{"trip_id", "stop_id"}, func(r row) {
-			route, ok := tripRoute[r.get("trip_id")]
+			t, ok := n.Trips[r.get("trip_id")]
 			if !ok {
 				return
 			}
-			if served[route] == nil {
-				served[route] = map[string]bool{}
+			if served[t.Route] == nil {
+				served[t.Route] = map[string]map[string]bool{}
 			}
-			served[route][r.get("stop_id")] = true
+			for _, dir := range []string{"", t.Direction} {
+				if served[t.Route][dir] == nil {
+					served[t.Route][dir] = map[string]bool{}
+				}
+				served[t.Route][dir][r.get("stop_id")] = true
+			}
 		})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("GTFS %s: %w", name, err)
 	}
-	for route, stops := range served {
-		list := make([]string, 0, len(stops))
-		for s := range stops {
-			list = append(list, s)
+	for route, dirs := range served {
+		n.routeStops[route] = map[string][]string{}
+		for dir, stops := range dirs {
+			list := make([]string, 0, len(stops))
+			for s := range stops {
+				list = append(list, s)
+			}
+			sort.Strings(list)
+			n.routeStops[route][dir] = list
 		}
-		sort.Strings(list)
-		n.routeStops[route] = list
+	}
+	best := map[[2]string]int{}
+	for k, count := range headsigns {
+		key := [2]string{k[0], k[1]}
+		if r, ok := n.Routes[k[0]]; ok && count > best[key] {
+			best[key] = count
+			r.Headsigns[k[1]] = k[2]
+		}
 	}
 	return n, nil
 }

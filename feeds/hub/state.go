@@ -1,17 +1,17 @@
-// Package hub turns operators' alerts into one state document per stop.
+// Package hub turns operators' alerts and the alerts of GTFS-Realtime and
+// SIRI-SX feeds into one state document per stop.
 //
 // State is the hub's memory, pure and without I/O: the alerts in force, which
 // stops each concerns (resolved with the static GTFS), and what was last
-// published for each stop. Run wires it to MQTT. A stop's document is
-// republished only when its content changes, with a version greater than any
-// the hub has seen on that stop's topic.
+// published for each stop. Run wires it to MQTT and to the feeds' pollers. A
+// stop's document is republished only when its content changes, with a
+// version greater than any the hub has seen on that stop's topic.
 package hub
 
 import (
 	"crypto/sha256"
 	"encoding/json"
 	"log/slog"
-	"sort"
 	"time"
 
 	"github.com/halte-transit/halte"
@@ -23,12 +23,25 @@ type State struct {
 	net *gtfs.Network
 	log *slog.Logger
 
-	alerts    map[string]halte.Alert     // in force, by id, resolved
-	versions  map[string]uint64          // highest version seen per alert id, cancels included
+	alerts    map[string]entry           // in force, by id, resolved
+	versions  map[string]uint64          // highest version seen per operator alert id, cancels included
+	feeds     map[string][]string        // feed source → ids of its alerts
 	byStop    map[string]map[string]bool // stop → ids of the alerts that concern it
 	published map[string]published       // stop → what its topic holds
 	floor     uint64                     // no document version at or below this
-	Rejected  map[halte.Reason]int       // payloads refused, by reason
+
+	// Rejected counts operator alerts refused, by reason.
+	Rejected map[halte.Reason]int
+	// Skipped counts what feeds said that could not be placed: alerts on
+	// unknown stops, effects and conditions halte has no word for.
+	Skipped map[string]int
+}
+
+// entry is an alert in force with the stops it concerns.
+type entry struct {
+	alert  halte.Alert
+	stops  []string
+	digest [32]byte // of the alert without its version, and its stops
 }
 
 type published struct {
@@ -40,83 +53,54 @@ type published struct {
 func NewState(net *gtfs.Network, log *slog.Logger) *State {
 	return &State{
 		net: net, log: log,
-		alerts:    map[string]halte.Alert{},
+		alerts:    map[string]entry{},
 		versions:  map[string]uint64{},
+		feeds:     map[string][]string{},
 		byStop:    map[string]map[string]bool{},
 		published: map[string]published{},
 		Rejected:  map[halte.Reason]int{},
+		Skipped:   map[string]int{},
 	}
 }
 
-// ApplyAlert takes an operator's alert payload from topic id and returns the
-// stops whose documents may change. An empty payload (a cleared retained
-// message) ends the alert like a cancel document. A refused payload is
-// logged, counted and changes nothing.
-func (s *State) ApplyAlert(id string, payload []byte) []string {
-	if len(payload) == 0 {
-		return s.remove(id)
-	}
-	a, err := halte.DecodeAlert(payload)
-	if err == nil && a.ID != id {
-		err = &halte.InputError{Reason: halte.ReasonInvalid, Field: "id",
-			Problem: "alert " + a.ID + " was published on the topic of alert " + id}
-	}
-	if err != nil {
-		s.reject(id, err)
+// put records an alert in force and returns the stops whose documents may
+// change: none when the alert and its stops are as they were.
+func (s *State) put(a halte.Alert, stops []string) []string {
+	bare := a
+	bare.Version = 0
+	b, _ := json.Marshal(struct {
+		A halte.Alert
+		S []string
+	}{bare, stops})
+	e := entry{alert: a, stops: stops, digest: sha256.Sum256(b)}
+	if old, ok := s.alerts[a.ID]; ok && old.digest == e.digest {
 		return nil
 	}
-	if a.Version <= s.versions[a.ID] {
-		s.log.Info("operator alert ignored: not newer", "alert", a.ID, "version", a.Version, "have", s.versions[a.ID])
-		return nil
-	}
-	s.versions[a.ID] = a.Version
 	touched := s.remove(a.ID)
-	if a.Cancelled {
-		s.log.Info("operator alert cancelled", "alert", a.ID, "version", a.Version)
-		return touched
-	}
-	a = s.resolve(a)
-	stops := s.stopsOf(a)
-	if len(stops) == 0 {
-		s.reject(id, &halte.InputError{Reason: halte.ReasonInvalid, Field: "stops",
-			Problem: "none of the alert's stops and lines is in the GTFS"})
-		return touched
-	}
-	s.alerts[a.ID] = a
+	s.alerts[a.ID] = e
 	for _, stop := range stops {
 		if s.byStop[stop] == nil {
 			s.byStop[stop] = map[string]bool{}
 		}
 		s.byStop[stop][a.ID] = true
 	}
-	s.log.Info("operator alert accepted", "alert", a.ID, "version", a.Version, "stops", len(stops))
 	return append(touched, stops...)
-}
-
-func (s *State) reject(id string, err error) {
-	reason := halte.ReasonInvalid
-	if ie, ok := err.(*halte.InputError); ok {
-		reason = ie.Reason
-	}
-	s.Rejected[reason]++
-	s.log.Warn("operator alert refused", "alert", id, "reason", string(reason), "err", err.Error())
 }
 
 // remove forgets alert id and returns the stops it concerned.
 func (s *State) remove(id string) []string {
-	a, ok := s.alerts[id]
+	e, ok := s.alerts[id]
 	if !ok {
 		return nil
 	}
 	delete(s.alerts, id)
-	stops := s.stopsOf(a)
-	for _, stop := range stops {
+	for _, stop := range e.stops {
 		delete(s.byStop[stop], id)
 		if len(s.byStop[stop]) == 0 {
 			delete(s.byStop, stop)
 		}
 	}
-	return stops
+	return e.stops
 }
 
 // ObservePublished records a stop document seen on the broker (retained from
@@ -189,51 +173,17 @@ func (s *State) Plan(stops []string, now time.Time) []halte.StopState {
 func (s *State) document(stop string, now time.Time) halte.StopState {
 	doc := halte.StopState{Stop: stop, StopName: s.net.Stops[stop].Name, IssuedAt: now.UTC(), Alerts: []halte.Alert{}}
 	for id := range s.byStop[stop] {
-		if a := s.alerts[id]; !a.Ended(now) {
-			doc.Alerts = append(doc.Alerts, a)
+		a := s.alerts[id].alert
+		if a.Ended(now) {
+			continue
 		}
+		if len(a.Lines) == 0 && len(a.Stops) == 0 {
+			a.Stops = []string{stop} // a network-wide alert, as this stop's
+		}
+		doc.Alerts = append(doc.Alerts, a)
 	}
 	halte.SortBySeverity(doc.Alerts)
 	return doc
-}
-
-// resolve fills in line names and modes from the GTFS.
-func (s *State) resolve(a halte.Alert) halte.Alert {
-	lines := make([]halte.Line, len(a.Lines))
-	for i, l := range a.Lines {
-		if r, ok := s.net.Routes[l.ID]; ok {
-			l.Name, l.Mode = r.Name, r.Mode
-		}
-		lines[i] = l
-	}
-	a.Lines = lines
-	return a
-}
-
-// stopsOf returns the GTFS stops an alert concerns: the stops it names (a
-// station's platforms with it) and every stop its lines serve.
-func (s *State) stopsOf(a halte.Alert) []string {
-	set := map[string]bool{}
-	for _, id := range a.Stops {
-		if _, ok := s.net.Stops[id]; !ok {
-			s.log.Warn("alert names a stop that is not in the GTFS", "alert", a.ID, "stop", id)
-			continue
-		}
-		set[id] = true
-		for _, child := range s.net.Children(id) {
-			set[child] = true
-		}
-	}
-	for _, l := range a.Lines {
-		if _, ok := s.net.Routes[l.ID]; !ok {
-			s.log.Warn("alert names a line that is not in the GTFS", "alert", a.ID, "line", l.ID)
-			continue
-		}
-		for _, stop := range s.net.RouteStops(l.ID) {
-			set[stop] = true
-		}
-	}
-	return sortedKeys(set)
 }
 
 // digest identifies a document's content. Alert versions are left out: a
@@ -249,13 +199,4 @@ func digest(name string, alerts []halte.Alert) [32]byte {
 		Alerts []halte.Alert `json:"a"`
 	}{name, bare})
 	return sha256.Sum256(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

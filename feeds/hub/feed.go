@@ -1,0 +1,50 @@
+package hub
+
+import (
+	"github.com/halte-transit/halte"
+)
+
+// ReplaceFeed takes the whole current content of a feed (every poll gives
+// all of it) and returns the stops whose documents may change: an alert
+// that is new or changed is put in force, one that the feed no longer lists
+// ends. Alerts that concern no known stop are logged and counted.
+func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert) []string {
+	var touched []string
+	listed := map[string]bool{}
+	var ids []string
+	for _, fa := range alerts {
+		a := fa.Alert
+		for _, what := range fa.Unmapped {
+			s.Skipped["unplaced "+what]++
+		}
+		stops := s.resolveAll(a.ID, fa.Selectors)
+		if len(stops) == 0 {
+			s.Skipped["alert on no known stop"]++
+			s.log.Warn("feed alert concerns no stop of the GTFS; not published", "source", source, "alert", a.ID)
+			continue
+		}
+		a.Source = source
+		a.Lines = s.lines(linesOf(s, fa.Selectors))
+		a.Stops = stopsNamed(fa.Selectors)
+		if old, ok := s.alerts[a.ID]; ok {
+			a.Version = old.alert.Version
+		}
+		if changed := s.put(a, stops); len(changed) > 0 {
+			// content changed (or is new): its version grows
+			e := s.alerts[a.ID]
+			e.alert.Version++
+			s.alerts[a.ID] = e
+			touched = append(touched, changed...)
+		}
+		listed[a.ID] = true
+		ids = append(ids, a.ID)
+	}
+	for _, id := range s.feeds[source] {
+		if !listed[id] {
+			s.log.Info("feed no longer lists alert; it ends", "source", source, "alert", id)
+			touched = append(touched, s.remove(id)...)
+		}
+	}
+	s.feeds[source] = ids
+	return touched
+}
