@@ -23,14 +23,16 @@ func (s *State) resolve(alert string, sel halte.Selector) []string {
 	route, dir := sel.Route, sel.Direction
 	if sel.Trip != "" {
 		t, ok := net.Trips[sel.Trip]
-		if !ok {
+		switch {
+		case ok:
+			route = t.Route
+			if dir == "" {
+				dir = t.Direction
+			}
+		case route == "":
 			s.unknown(alert, "trip", sel.Trip)
 			return nil
-		}
-		route = t.Route
-		if dir == "" {
-			dir = t.Direction
-		}
+		} // an unknown trip on a known line: the line
 	}
 	if route != "" {
 		if _, ok := net.Routes[route]; !ok {
@@ -45,7 +47,8 @@ func (s *State) resolve(alert string, sel halte.Selector) []string {
 	case sel.RouteType != "" || sel.Agency != "":
 		onRoutes = map[string]bool{}
 		for id, r := range net.Routes {
-			if (sel.RouteType == "" || r.Type == sel.RouteType) && (sel.Agency == "" || r.Agency == "" || r.Agency == sel.Agency) {
+			anyAgency := sel.Agency == "" || sel.Agency == halte.AnyAgency || r.Agency == ""
+			if (sel.RouteType == "" || r.Type == sel.RouteType) && (anyAgency || r.Agency == sel.Agency) {
 				for _, stop := range net.RouteDirectionStops(id, dir) {
 					onRoutes[stop] = true
 				}

@@ -29,7 +29,7 @@ func (b *Book) alertText(a halte.Alert, at, now time.Time) string {
 	switch {
 	case a.Speech.In(lang) != "":
 		parts = append(parts, a.Speech.In(lang))
-	case a.Header.In(lang) != "":
+	case a.Header.In(lang) != "" || a.Description.In(lang) != "":
 		parts = append(parts, a.Header.In(lang), a.Description.In(lang))
 	default:
 		parts = append(parts, b.sentence(a, at, now))
