@@ -2,13 +2,22 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"flag"
 	"io"
 	"log/slog"
+	"net/http"
+	"strings"
+	"time"
 
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
+	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/siri"
+	"github.com/halte-transit/halte/feeds/source"
 )
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -17,6 +26,11 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	gtfsPath := fs.String("gtfs", "", "static GTFS `path`, a folder or a .zip, to resolve lines and stations to stops")
 	stateDir := fs.String("state-dir", "", "`folder` where the hub keeps the highest version it published, so versions keep growing across restarts")
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
+	poll := fs.Duration("poll", 30*time.Second, "how often each feed is fetched (a file is read again)")
+	var rtFeeds, siriFeeds, headers listFlag
+	fs.Var(&rtFeeds, "gtfs-rt", "a GTFS-Realtime Alerts feed, `URL or FILE` (protobuf, or its JSON rendering); repeatable")
+	fs.Var(&siriFeeds, "siri-sx", "a SIRI-SX feed, `URL or FILE`; repeatable")
+	fs.Var(&headers, "header", "an HTTP header sent to the feeds, as `NAME=VALUE` (an API key); repeatable")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -27,11 +41,46 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
+	header := http.Header{}
+	for _, h := range headers {
+		name, value, ok := strings.Cut(h, "=")
+		if !ok || name == "" {
+			return usageError(fs, "--header %q: want NAME=VALUE", h)
+		}
+		header.Add(name, value)
+	}
 	net, err := gtfs.Load(*gtfsPath)
 	if err != nil {
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("GTFS loaded", "path", *gtfsPath, "stops", len(net.Stops), "routes", len(net.Routes))
-	return hub.Run(ctx, hub.Config{Broker: url, Network: net, ClientID: *clientID, StateDir: *stateDir, Logger: log})
+	return hub.Run(ctx, hub.Config{Broker: url, Network: net, ClientID: *clientID, StateDir: *stateDir, Logger: log,
+		Feeds: feedSources(net, rtFeeds, siriFeeds, header), Poll: *poll})
+}
+
+// feedSources makes a source of each feed. Alert ids get a prefix made
+// from the feed's location, so that the ids of two feeds never meet.
+func feedSources(net *gtfs.Network, rtFeeds, siriFeeds []string, header http.Header) []*source.Source {
+	loc, err := time.LoadLocation(net.Timezone)
+	if err != nil {
+		loc = time.UTC
+	}
+	var out []*source.Source
+	for _, where := range rtFeeds {
+		opts := gtfsrt.Options{Prefix: tag("rt", where), Language: net.Language}
+		out = append(out, &source.Source{Name: "gtfs-rt " + where, Location: where, Header: header,
+			Decode: func(b []byte) ([]halte.FeedAlert, error) { return gtfsrt.Decode(b, opts) }})
+	}
+	for _, where := range siriFeeds {
+		opts := siri.Options{Prefix: tag("sx", where), Language: net.Language, Location: loc}
+		out = append(out, &source.Source{Name: "siri-sx " + where, Location: where, Header: header,
+			Decode: func(b []byte) ([]halte.FeedAlert, error) { return siri.Decode(b, opts) }})
+	}
+	return out
+}
+
+func tag(kind, where string) string {
+	sum := sha256.Sum256([]byte(where))
+	return kind + hex.EncodeToString(sum[:3]) + ":"
 }

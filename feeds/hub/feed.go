@@ -1,18 +1,24 @@
 package hub
 
 import (
+	"time"
+
 	"github.com/halte-transit/halte"
 )
 
 // ReplaceFeed takes the whole current content of a feed (every poll gives
 // all of it) and returns the stops whose documents may change: an alert
 // that is new or changed is put in force, one that the feed no longer lists
-// ends. Alerts that concern no known stop are logged and counted.
-func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert) []string {
+// (or whose publication window is not open at now) ends. Alerts that
+// concern no known stop are logged and counted.
+func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert, now time.Time) []string {
 	var touched []string
 	listed := map[string]bool{}
 	var ids []string
 	for _, fa := range alerts {
+		if !inWindow(fa.Publish, now) {
+			continue
+		}
 		a := fa.Alert
 		for _, what := range fa.Unmapped {
 			s.Skipped["unplaced "+what]++
@@ -47,4 +53,14 @@ func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert) []string {
 	}
 	s.feeds[source] = ids
 	return touched
+}
+
+// inWindow reports whether now falls in one of the windows (or there are none).
+func inWindow(windows []halte.Period, now time.Time) bool {
+	for _, w := range windows {
+		if w.Contains(now) {
+			return true
+		}
+	}
+	return len(windows) == 0
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/source"
 )
 
 // Config is what a hub needs to run. Network and Broker are required.
@@ -21,6 +22,11 @@ type Config struct {
 	Broker string
 	// Network is the static GTFS that resolves lines and stations to stops.
 	Network *gtfs.Network
+	// Feeds are polled for alerts besides the operators'; none means
+	// operators' alerts only.
+	Feeds []*source.Source
+	// Poll is how often each feed is fetched; 0 means 30 s.
+	Poll time.Duration
 	// ClientID names the hub on the broker; "" means "halte-hub-" + host name.
 	ClientID string
 	// StateDir keeps the highest version published; "" means none is kept
@@ -38,15 +44,18 @@ type Config struct {
 
 // event is one thing the hub loop handles, in arrival order.
 type event struct {
-	kind    int // alertEvent, stopEvent or syncEvent
+	kind    int // alertEvent, stopEvent, syncEvent, feedEvent or feedError
 	key     string
 	payload []byte
+	alerts  []halte.FeedAlert
 }
 
 const (
 	alertEvent = iota
 	stopEvent
 	syncEvent
+	feedEvent
+	feedError
 )
 
 // Run connects to the broker and publishes stop documents until ctx ends.
@@ -70,6 +79,9 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.Sweep == 0 {
 		cfg.Sweep = time.Minute
 	}
+	if cfg.Poll == 0 {
+		cfg.Poll = 30 * time.Second
+	}
 	log := cfg.Logger
 	events := make(chan event, 1024)
 	push := func(e event) {
@@ -91,7 +103,7 @@ func Run(ctx context.Context, cfg Config) error {
 		Broker:   cfg.Broker,
 		ClientID: cfg.ClientID,
 		Logger:   log,
-		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil)},
+		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil, nil)},
 		OnConnect: func(c paho.Client) {
 			err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
 			if err != nil {
@@ -104,7 +116,16 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer client.Disconnect(250)
 
+	for _, src := range cfg.Feeds {
+		go src.Poll(ctx, cfg.Poll,
+			func(alerts []halte.FeedAlert) { push(event{kind: feedEvent, key: src.Name, alerts: alerts}) },
+			func(err error) {
+				log.Warn("feed not read; its last good content stays in force", "source", src.Name, "err", err)
+				push(event{kind: feedError, key: src.Name})
+			})
+	}
 	state := NewState(cfg.Network, log)
+	feeds := map[string][]halte.FeedAlert{} // last good content of each feed
 	if cfg.StateDir != "" {
 		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
 			return err
@@ -120,18 +141,22 @@ func Run(ctx context.Context, cfg Config) error {
 	defer heartbeat.Stop()
 	sweep := time.NewTicker(cfg.Sweep)
 	defer sweep.Stop()
-	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state.Rejected)) }
+	feedErrors := map[string]int{}
+	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state, feedErrors)) }
 	beat()
 	for {
 		var stops []string
 		select {
 		case <-ctx.Done():
-			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now(), state.Rejected)).WaitTimeout(time.Second)
+			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now(), state, feedErrors)).WaitTimeout(time.Second)
 			return nil
 		case <-heartbeat.C:
 			beat()
 			continue
 		case <-sweep.C:
+			for name, alerts := range feeds { // publication windows open and close
+				state.ReplaceFeed(name, alerts, cfg.Now())
+			}
 			stops = state.KnownStops()
 		case e := <-events:
 			switch e.kind {
@@ -141,6 +166,12 @@ func Run(ctx context.Context, cfg Config) error {
 				if state.ObservePublished(e.key, e.payload) {
 					stops = []string{e.key}
 				}
+			case feedEvent:
+				feeds[e.key] = e.alerts
+				stops = state.ReplaceFeed(e.key, e.alerts, cfg.Now())
+				log.Info("feed read", "source", e.key, "alerts", len(e.alerts), "stops", len(stops))
+			case feedError:
+				feedErrors[e.key]++
 			case syncEvent:
 				if !synced {
 					log.Info("hub synchronized with the broker", "stops", len(state.KnownStops()))
@@ -186,13 +217,20 @@ func publish(ctx context.Context, c paho.Client, docs []halte.StopState, log *sl
 	}
 }
 
-// statusPayload is the hub's heartbeat: whether it is online, and how many
-// operator alerts it refused, by reason.
-func statusPayload(online bool, at time.Time, rejected map[halte.Reason]int) []byte {
-	b, _ := json.Marshal(struct {
-		Online   bool                 `json:"online"`
-		At       time.Time            `json:"at"`
-		Rejected map[halte.Reason]int `json:"rejected,omitempty"`
-	}{online, at.UTC(), rejected})
+// statusPayload is the hub's heartbeat: whether it is online, how many
+// operator alerts it refused (by reason), what of the feeds it could not
+// place, and how many polls of each feed failed.
+func statusPayload(online bool, at time.Time, state *State, feedErrors map[string]int) []byte {
+	st := struct {
+		Online     bool                 `json:"online"`
+		At         time.Time            `json:"at"`
+		Rejected   map[halte.Reason]int `json:"rejected,omitempty"`
+		Skipped    map[string]int       `json:"skipped,omitempty"`
+		FeedErrors map[string]int       `json:"feed_errors,omitempty"`
+	}{Online: online, At: at.UTC(), FeedErrors: feedErrors}
+	if state != nil {
+		st.Rejected, st.Skipped = state.Rejected, state.Skipped
+	}
+	b, _ := json.Marshal(st)
 	return b
 }
