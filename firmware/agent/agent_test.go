@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,8 +11,10 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts"
 )
@@ -235,5 +238,37 @@ func TestPressAndRemoteTrigger(t *testing.T) {
 	publish(t, hubLike, mqtt.TriggerTopic(stop), []byte(`{}`))
 	if remote := dev.waitTrigger(t, "remote", 3); remote[0] != "Twee storingen aan deze halte." {
 		t.Fatalf("the remote answer was %q", remote)
+	}
+}
+
+// TestFeedAlertStopsBeingSpoken follows an alert from a feed file to the
+// stop, and out again when the feed no longer lists it.
+func TestFeedAlertStopsBeingSpoken(t *testing.T) {
+	broker := mqtttest.Start(t)
+	feed := filepath.Join(t.TempDir(), "alerts.json")
+	write := func(body string) {
+		if err := os.WriteFile(feed+".tmp", []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(feed+".tmp", feed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`{"header": {"gtfs_realtime_version": "2.0"}, "entity": [{"id": "w1", "alert": {
+		"informed_entity": [{"route_id": "T1"}], "effect": "DETOUR",
+		"header_text": {"translation": [{"text": "Tram 1 rijdt om via de Kouter.", "language": "nl"}]}}}]}`)
+	startHub(t, broker.URL, &source.Source{Name: "feed", Location: feed, Decode: func(b []byte) ([]halte.FeedAlert, error) {
+		return gtfsrt.Decode(b, gtfsrt.Options{Prefix: "rt:"})
+	}})
+	dev := startDevice(t, broker.URL, t.TempDir())
+	dev.waitAnnounced(t, "rt:w1", 1)
+
+	write(`{"header": {"gtfs_realtime_version": "2.0"}, "entity": []}`)
+	testkit.WaitFor(t, deadline, "the document without the alert", func() bool {
+		return len(dev.log.Lines("stop document stored")) >= 2
+	})
+	dev.Press(halte.Single)
+	if answer := dev.waitTrigger(t, "button", 1); !strings.HasPrefix(answer[0], "Geen storingen gemeld voor deze halte.") {
+		t.Fatalf("after the feed dropped the alert, a press answered %q", answer)
 	}
 }

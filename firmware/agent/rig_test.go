@@ -16,6 +16,7 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/testkit"
@@ -123,15 +124,18 @@ func (d *device) waitTrigger(t *testing.T, trigger string, n int) []string {
 	return texts
 }
 
-// startHub runs a hub on the sample Ghent GTFS until the test ends.
-func startHub(t *testing.T, broker string) {
+// startHub runs a hub on the sample Ghent GTFS, with feeds if any, until
+// the test ends.
+func startHub(t *testing.T, broker string, feeds ...*source.Source) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	log := &testkit.Log{}
 	go func() {
 		defer close(done)
-		if err := hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "test-hub", Logger: log.Logger()}); err != nil {
+		err := hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "test-hub", Logger: log.Logger(),
+			Feeds: feeds, Poll: 50 * time.Millisecond})
+		if err != nil {
 			t.Errorf("hub: %v", err)
 		}
 	}()

@@ -42,6 +42,9 @@ func Start(t testing.TB) *Broker {
 	b := &Broker{t: t, Dir: t.TempDir()}
 	b.Port = freePort(t)
 	b.URL = fmt.Sprintf("tcp://127.0.0.1:%d", b.Port)
+	// set_tcp_nodelay: without it, Nagle's algorithm on the broker and
+	// delayed ACKs on the client hold back every second acknowledgement of
+	// a burst by 40 ms (measured: 80 documents in 44 ms, 1.9 ms with it).
 	conf := fmt.Sprintf(`listener %d 127.0.0.1
 allow_anonymous true
 persistence true
@@ -52,6 +55,7 @@ log_type error
 log_type warning
 log_type notice
 max_packet_size 4194304
+set_tcp_nodelay true
 `, b.Port, b.Dir, filepath.Join(b.Dir, "mosquitto.log"))
 	if err := os.WriteFile(filepath.Join(b.Dir, "mosquitto.conf"), []byte(conf), 0o600); err != nil {
 		t.Fatal(err)

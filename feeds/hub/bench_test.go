@@ -1,0 +1,103 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/gtfs"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/internal/testkit"
+)
+
+// regionGTFS makes a static GTFS of a region's shape: stops, lines of
+// stopsPerLine stops in each direction, each stop served by about
+// lines×stopsPerLine/stops lines.
+func regionGTFS(b *testing.B, stops, lines, stopsPerLine int) *gtfs.Network {
+	var st, rt, tr, tt strings.Builder
+	st.WriteString("stop_id,stop_name\n")
+	for i := range stops {
+		fmt.Fprintf(&st, "s%d,Halte %d\n", i, i)
+	}
+	rt.WriteString("route_id,route_short_name,route_type\n")
+	tr.WriteString("route_id,service_id,trip_id,direction_id\n")
+	tt.WriteString("trip_id,stop_id,stop_sequence\n")
+	for l := range lines {
+		typ := 3
+		if l%10 == 0 {
+			typ = 0
+		}
+		fmt.Fprintf(&rt, "r%d,%d,%d\n", l, l, typ)
+		for dir := range 2 {
+			fmt.Fprintf(&tr, "r%d,d,t%d-%d,%d\n", l, l, dir, dir)
+			for k := range stopsPerLine {
+				stop := ((l*2+dir)*stopsPerLine + k*7919) % stops // spread lines over the region
+				fmt.Fprintf(&tt, "t%d-%d,s%d,%d\n", l, dir, stop, k)
+			}
+		}
+	}
+	fsys := fstest.MapFS{
+		"stops.txt": {Data: []byte(st.String())}, "routes.txt": {Data: []byte(rt.String())},
+		"trips.txt": {Data: []byte(tr.String())}, "stop_times.txt": {Data: []byte(tt.String())},
+	}
+	n, err := gtfs.LoadFS(fsys, "region")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n
+}
+
+// BenchmarkRegion measures the hub recomputing and publishing, to a real
+// Mosquitto, the documents of a region of 35,000 stops and 1,000 lines:
+// after a network-wide alert, and after one line's alert. Each figure is
+// from the alert's arrival to the broker's acknowledgement of the last
+// document. Run by scripts/bench-hub.sh, which prints the figures.
+func BenchmarkRegion(b *testing.B) {
+	net := regionGTFS(b, 35000, 1000, 40)
+	broker := mqtttest.Start(b)
+	client := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "bench-hub", Logger: (&testkit.Log{}).Logger()})
+	ctx := context.Background()
+	if err := mqtt.Connect(ctx, client); err != nil {
+		b.Fatal(err)
+	}
+	defer client.Disconnect(100)
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b.Run("network-wide", func(b *testing.B) {
+		var total time.Duration
+		for i := 0; i < b.N; i++ {
+			s := NewState(net, quiet)
+			wide := []halte.FeedAlert{{Alert: halte.Alert{ID: "strike", Version: 1, Effect: halte.NoService,
+				Header: halte.Text{"nl": fmt.Sprintf("Staking %d: geen trams en bussen.", i)}},
+				Selectors: []halte.Selector{{Agency: halte.AnyAgency}}}}
+			t0 := time.Now()
+			docs := s.Plan(s.ReplaceFeed("feed", wide, t0), t0)
+			publish(ctx, client, docs, quiet)
+			total += time.Since(t0)
+			b.ReportMetric(float64(len(docs)), "stops")
+		}
+		b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms")
+	})
+	b.Run("one-line", func(b *testing.B) {
+		s := NewState(net, quiet)
+		var total time.Duration
+		for i := 0; i < b.N; i++ {
+			a := halte.Alert{ID: "line", Version: uint64(i + 1), Effect: halte.Detour, Lines: []halte.Line{{ID: "r500"}},
+				Header: halte.Text{"nl": fmt.Sprintf("Omleiding %d.", i)}}
+			raw, _ := json.Marshal(a)
+			t0 := time.Now()
+			docs := s.Plan(s.ApplyAlert("line", raw), t0)
+			publish(ctx, client, docs, quiet)
+			total += time.Since(t0)
+			b.ReportMetric(float64(len(docs)), "stops")
+		}
+		b.ReportMetric(float64(total.Microseconds())/1000/float64(b.N), "ms")
+	})
+}

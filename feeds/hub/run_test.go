@@ -1,0 +1,187 @@
+package hub_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+	"google.golang.org/protobuf/encoding/prototext"
+	"google.golang.org/protobuf/proto"
+
+	rt "github.com/MobilityData/gtfs-realtime-bindings/golang/gtfs"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/gtfs/sample"
+	"github.com/halte-transit/halte/feeds/gtfsrt"
+	"github.com/halte-transit/halte/feeds/hub"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/feeds/source"
+	"github.com/halte-transit/halte/internal/testkit"
+)
+
+const deadline = 20 * time.Second
+
+// watcher records every stop document and hub status the broker delivers.
+type watcher struct {
+	mu     sync.Mutex
+	docs   []halte.StopState
+	status map[string]any
+}
+
+func watch(t *testing.T, broker string) *watcher {
+	t.Helper()
+	w := &watcher{}
+	c := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "watcher", Logger: (&testkit.Log{}).Logger()})
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	if err := mqtt.Connect(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Disconnect(100) })
+	c.Subscribe(mqtt.StopsFilter, 1, func(_ paho.Client, m paho.Message) {
+		if d, err := halte.DecodeStopState(m.Payload()); err == nil {
+			w.mu.Lock()
+			w.docs = append(w.docs, d)
+			w.mu.Unlock()
+		}
+	}).Wait()
+	c.Subscribe(mqtt.HubStatus, 1, func(_ paho.Client, m paho.Message) {
+		var st map[string]any
+		if json.Unmarshal(m.Payload(), &st) == nil {
+			w.mu.Lock()
+			w.status = st
+			w.mu.Unlock()
+		}
+	}).Wait()
+	return w
+}
+
+// latest returns the newest document seen for stop, and how many came.
+func (w *watcher) latest(stop string) (halte.StopState, int) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var last halte.StopState
+	n := 0
+	for _, d := range w.docs {
+		if d.Stop == stop {
+			last, n = d, n+1
+		}
+	}
+	return last, n
+}
+
+func (w *watcher) count() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.docs)
+}
+
+// runHub runs a hub on the sample network with a file feed until stop is called.
+func runHub(t *testing.T, broker, feed string, log *testkit.Log) (stop func()) {
+	t.Helper()
+	net := sample.GhentNetwork()
+	src := &source.Source{Name: "delijn", Location: feed, Decode: func(b []byte) ([]halte.FeedAlert, error) {
+		return gtfsrt.Decode(b, gtfsrt.Options{Prefix: "rt:", Language: "nl"})
+	}}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		err := hub.Run(ctx, hub.Config{Broker: broker, Network: net, ClientID: "test-hub", Logger: log.Logger(),
+			Feeds: []*source.Source{src}, Poll: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond,
+			Now: func() time.Time { return time.Unix(1796112000+3600, 0) }})
+		if err != nil {
+			t.Errorf("hub: %v", err)
+		}
+	}()
+	once := sync.Once{}
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return stop
+}
+
+// writeFeed writes the Ghent fixture, as binary protobuf, with its first n
+// alerts, or the bytes given.
+func writeFeed(t *testing.T, path string, n int, raw []byte) {
+	t.Helper()
+	if raw == nil {
+		text, err := os.ReadFile("../gtfsrt/testdata/delijn-detour.txtpb")
+		if err != nil {
+			t.Fatal(err)
+		}
+		msg := &rt.FeedMessage{}
+		if err := prototext.Unmarshal(text, msg); err != nil {
+			t.Fatal(err)
+		}
+		msg.Entity = msg.Entity[:n]
+		if raw, err = proto.Marshal(msg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestHubFollowsItsFeed(t *testing.T) {
+	broker := mqtttest.Start(t)
+	w := watch(t, broker.URL)
+	feed := filepath.Join(t.TempDir(), "alerts.pb")
+	writeFeed(t, feed, 2, nil)
+	log := &testkit.Log{}
+	stop := runHub(t, broker.URL, feed, log)
+	testkit.WaitFor(t, deadline, "Rabot's document with both alerts", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 2
+	})
+
+	// A broken feed: logged, counted, and the last good content stays.
+	good, _ := w.latest("200501")
+	writeFeed(t, feed, 0, []byte("\x0a\xff\xff truncated"))
+	testkit.WaitFor(t, deadline, "the feed error in the heartbeat", func() bool {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		errs, _ := w.status["feed_errors"].(map[string]any)
+		return errs != nil && errs["delijn"].(float64) >= 1
+	})
+	if len(log.Lines("feed not read; its last good content stays in force")) == 0 {
+		t.Fatal("no log line for the broken feed")
+	}
+	if d, _ := w.latest("200501"); d.Version != good.Version {
+		t.Fatalf("a broken feed changed Rabot's document: version %d after %d", d.Version, good.Version)
+	}
+
+	// The feed stops listing an alert: the stops' next documents lack it.
+	writeFeed(t, feed, 1, nil)
+	testkit.WaitFor(t, deadline, "Rabot's document without the stop alert", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 1
+	})
+
+	// A restart republishes nothing that did not change.
+	stop()
+	before := w.count()
+	log2 := &testkit.Log{}
+	runHub(t, broker.URL, feed, log2)
+	testkit.WaitFor(t, deadline, "the restarted hub to read its feed", func() bool {
+		return len(log2.Lines("feed read")) > 0 && len(log2.Lines("hub synchronized with the broker")) > 0
+	})
+	writeFeed(t, feed, 2, nil) // a change after the restart is the barrier
+	testkit.WaitFor(t, deadline, "the change after the restart", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 2
+	})
+	if after := w.count(); after != before+2 { // Gravensteen and Rabot, nothing else
+		t.Fatalf("%d documents published after the restart, want the 2 that changed", after-before)
+	}
+}
