@@ -1,10 +1,17 @@
 package main_test
 
 import (
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
 )
@@ -50,5 +57,48 @@ func TestSpokenThroughALSA(t *testing.T) {
 	length, peak := testkit.Audible(t, raw, audio.Rate)
 	if length < 2*time.Second || length > 15*time.Second || peak < 0.1 {
 		t.Fatalf("ALSA received %s of sound with peak %.2f; want a spoken sentence", length, peak)
+	}
+}
+
+// TestHubReadsFeeds runs the hub binary on the project's Ghent GTFS-Realtime
+// fixture and a SIRI-SX file, and watches the stop documents it publishes.
+func TestHubReadsFeeds(t *testing.T) {
+	broker := mqtttest.Start(t)
+	siriFile := filepath.Join(t.TempDir(), "sx.xml")
+	sx := `<Siri xmlns="http://www.siri.org.uk/siri"><ServiceDelivery><SituationExchangeDelivery><Situations>
+<PtSituationElement><SituationNumber>lift-1</SituationNumber><Progress>open</Progress>
+ <Summary xml:lang="nl">De lift aan de Dampoort is stuk.</Summary>
+ <Affects><StopPoints><AffectedStopPoint><StopPointRef>200801</StopPointRef></AffectedStopPoint></StopPoints></Affects>
+ <Consequences><Consequence><Suitabilities><Suitability><Suitable>notSuitable</Suitable></Suitability></Suitabilities></Consequence></Consequences>
+</PtSituationElement></Situations></SituationExchangeDelivery></ServiceDelivery></Siri>`
+	if err := os.WriteFile(siriFile, []byte(sx), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	docs := make(chan halte.StopState, 100)
+	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "watch", Logger: (&testkit.Log{}).Logger()})
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer c.Disconnect(100)
+	c.Subscribe(mqtt.StopsFilter, 1, func(_ paho.Client, m paho.Message) {
+		if d, err := halte.DecodeStopState(m.Payload()); err == nil {
+			docs <- d
+		}
+	}).Wait()
+	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s",
+		"--gtfs-rt", "../../feeds/gtfsrt/testdata/delijn-detour.txtpb", "--siri-sx", siriFile)
+	got := map[string]halte.StopState{}
+	testkit.WaitFor(t, 20*time.Second, "documents for Rabot and Dampoort", func() bool {
+		for {
+			select {
+			case d := <-docs:
+				got[d.Stop] = d
+			default:
+				return len(got["200501"].Alerts) == 2 && len(got["200801"].Alerts) == 1
+			}
+		}
+	})
+	if a := got["200801"].Alerts[0]; a.Effect != halte.AccessibilityIssue || !strings.HasPrefix(a.Source, "siri-sx ") {
+		t.Fatalf("Dampoort: %+v", a)
 	}
 }
