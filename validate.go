@@ -110,6 +110,17 @@ func (a *Alert) normalize(prefix string) error {
 	return nil
 }
 
+// SafeID turns a feed's identifier into one that can stand as one level of
+// an MQTT topic: / + # spaces and control characters become "_".
+func SafeID(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '+' || r == '#' || unicode.IsSpace(r) || unicode.IsControl(r) {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
 // checkID accepts what can stand as one level of an MQTT topic.
 func checkID(field, id string) error {
 	switch {

@@ -25,3 +25,8 @@ need_go() {
         return 1
     fi
 }
+
+# machine: one line that says what a figure was measured on.
+machine() {
+    echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(free -g | awk '/Mem:/ {print $2}') GiB"
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
 func TestSampleGhent(t *testing.T) {
@@ -28,22 +29,8 @@ func TestSampleGhent(t *testing.T) {
 	}
 }
 
-// corpus returns a path in ../shared/corpus; the test fails in CI when the
-// corpus is missing, and is skipped elsewhere.
-func corpus(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "corpus", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus missing in CI: %v", err)
-		}
-		t.Skipf("corpus missing: %v", err)
-	}
-	return p
-}
-
 func TestBARTZip(t *testing.T) {
-	n, err := gtfs.Load(corpus(t, "gtfs_static/bart/bart.zip"))
+	n, err := gtfs.Load(testkit.Corpus(t, "gtfs_static/bart/bart.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,24 +14,16 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
-const corpusDir = "../../../shared/corpus/gtfs_rt"
-
-// corpusFiles lists every GTFS-Realtime file of the shared corpus; the test
-// fails in CI when the corpus is missing, and is skipped elsewhere.
+// corpusFiles lists every GTFS-Realtime file of the shared corpus.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*"))
-	more, _ := filepath.Glob(filepath.Join(corpusDir, "*.asciipb"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the corpus is missing in CI: no files in %s", corpusDir)
-		}
-		t.Skipf("the corpus is missing: no files in %s", corpusDir)
-	}
-	return files
+	dir := testkit.Corpus(t, "gtfs_rt")
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*.asciipb"))
+	return append(files, more...)
 }
 
 func decodeFile(t *testing.T, path string) []halte.FeedAlert {

@@ -94,7 +94,7 @@ func looksLikeText(b []byte) bool {
 
 func convert(id string, a *rt.Alert, o Options) halte.FeedAlert {
 	fa := halte.FeedAlert{Alert: halte.Alert{
-		ID:          idOf(o.Prefix + id),
+		ID:          halte.SafeID(o.Prefix + id),
 		Version:     1,
 		Header:      text(a.GetHeaderText(), o.Language),
 		Description: text(a.GetDescriptionText(), o.Language),
@@ -193,16 +193,6 @@ func unix(s uint64) time.Time {
 		return time.Time{}
 	}
 	return time.Unix(int64(s), 0).UTC()
-}
-
-// idOf makes an id that can stand in an MQTT topic.
-func idOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '+' || r == '#' || r <= ' ' || r == 0x7f {
-			return '_'
-		}
-		return r
-	}, s)
 }
 
 // normalizeJSON rewrites the MBTA "enhanced" shape of translated strings,

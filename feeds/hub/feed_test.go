@@ -2,7 +2,6 @@ package hub_test
 
 import (
 	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -12,20 +11,9 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
+	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts/phrases"
 )
-
-func corpus(t *testing.T, rel string) string {
-	t.Helper()
-	p := filepath.Join("..", "..", "..", "shared", "corpus", rel)
-	if _, err := os.Stat(p); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("corpus missing in CI: %v", err)
-		}
-		t.Skipf("corpus missing: %v", err)
-	}
-	return p
-}
 
 func decodeRT(t *testing.T, path, lang string) []halte.FeedAlert {
 	t.Helper()
@@ -61,11 +49,11 @@ func ids(doc halte.StopState) []string {
 // static GTFS: the one on stop FTVL reaches Fruitvale, the one on route 05
 // every stop of that route.
 func TestBARTAlertsReachTheirStops(t *testing.T) {
-	net, err := gtfs.Load(corpus(t, "gtfs_static/bart/bart.zip"))
+	net, err := gtfs.Load(testkit.Corpus(t, "gtfs_static/bart/bart.zip"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	alerts := decodeRT(t, corpus(t, "gtfs_rt/bart/BA-alerts.json"), "en")
+	alerts := decodeRT(t, testkit.Corpus(t, "gtfs_rt/bart/BA-alerts.json"), "en")
 	s := hub.NewState(net, quiet)
 	at := time.Unix(1527719250, 0) // the feed's own time
 	docs := byStop(s.Plan(s.ReplaceFeed("bart", alerts, at), at))

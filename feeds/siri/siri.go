@@ -177,7 +177,7 @@ func (s situation) convert(o Options) (halte.FeedAlert, error) {
 		lang = l
 	}
 	fa := halte.FeedAlert{Alert: halte.Alert{
-		ID:          idOf(o.Prefix + strings.TrimSpace(s.SituationNumber)),
+		ID:          halte.SafeID(o.Prefix + strings.TrimSpace(s.SituationNumber)),
 		Version:     1,
 		Header:      texts(lang, s.Summary),
 		Description: texts(lang, s.Description, s.Detail),
@@ -337,13 +337,4 @@ func orText(t, fallback halte.Text) halte.Text {
 		return fallback
 	}
 	return t
-}
-
-func idOf(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '+' || r == '#' || r <= ' ' || r == 0x7f {
-			return '_'
-		}
-		return r
-	}, s)
 }

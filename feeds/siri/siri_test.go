@@ -11,22 +11,16 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/siri"
+	"github.com/halte-transit/halte/internal/testkit"
 )
 
-const corpusDir = "../../../shared/corpus/siri_sx"
-
+// corpusFiles lists every SIRI-SX file of the shared corpus.
 func corpusFiles(t *testing.T) []string {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*.xml"))
-	more, _ := filepath.Glob(filepath.Join(corpusDir, "*", "*", "*.xml"))
-	files = append(files, more...)
-	if len(files) == 0 {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("the corpus is missing in CI: no files in %s", corpusDir)
-		}
-		t.Skipf("the corpus is missing: no files in %s", corpusDir)
-	}
-	return files
+	dir := testkit.Corpus(t, "siri_sx")
+	files, _ := filepath.Glob(filepath.Join(dir, "*", "*.xml"))
+	more, _ := filepath.Glob(filepath.Join(dir, "*", "*", "*.xml"))
+	return append(files, more...)
 }
 
 func decode(t *testing.T, raw []byte) []halte.FeedAlert {

@@ -55,3 +55,32 @@ func Audible(t testing.TB, raw string, rate int) (time.Duration, float64) {
 	}
 	return time.Duration(loud) * time.Second / time.Duration(rate), peak
 }
+
+// Corpus returns the path of rel in the shared corpus of public feeds
+// (../shared/corpus beside the repository). A missing corpus fails the test
+// when $CI is set, and skips it elsewhere.
+func Corpus(t testing.TB, rel string) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Fatal("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+	p := filepath.Join(dir, "..", "shared", "corpus", rel)
+	if _, err := os.Stat(p); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("the corpus is missing in CI: %v", err)
+		}
+		t.Skipf("the corpus is missing: %v", err)
+	}
+	return p
+}
