@@ -21,6 +21,7 @@ type Policy struct {
 	lastAuto    time.Time                      // start of the last automatic announcement
 	lastRepeat  time.Time                      // start of the last full automatic announcement
 	lastRemote  time.Time
+	remoteAsked bool // a remote trigger waits for the traveler's answer to end
 	lastContact time.Time
 	speaking    *Utterance
 	item        int        // index of the item being said
@@ -85,12 +86,13 @@ func (p *Policy) Step(docs map[string]StopState, ev Event) []Action {
 		acts = append(acts, Action{Kind: Acknowledge})
 		acts = append(acts, p.press(docs, ev.Gesture, now)...)
 	case RemoteTrigger:
-		if p.speaking == nil || p.speaking.Priority < PriorityRemote {
-			if p.lastRemote.IsZero() || now.Sub(p.lastRemote) >= p.rules.RemoteGap {
-				p.lastRemote = now
-				acts = append(acts, p.say(p.answer(docs, now, TriggerRemote, PriorityRemote)))
-			}
+		if p.lastRemote.IsZero() || now.Sub(p.lastRemote) >= p.rules.RemoteGap {
+			p.lastRemote, p.remoteAsked = now, true
 		}
+	}
+	if p.remoteAsked && (p.speaking == nil || p.speaking.Priority < PriorityRemote) {
+		p.remoteAsked = false
+		acts = append(acts, p.say(p.answer(docs, now, TriggerRemote, PriorityRemote)))
 	}
 	p.scan(docs, now)
 	acts = append(acts, p.flush(docs, now)...)

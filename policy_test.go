@@ -399,6 +399,8 @@ func TestExpiryAndFutureByTheDeviceClock(t *testing.T) {
 	}
 }
 
+// TestRemoteTriggerIsRateLimited: an instructor's remote trigger is
+// answered at most once per gap, and waits for a traveler's answer to end.
 func TestRemoteTriggerIsRateLimited(t *testing.T) {
 	s := newSim(t, rules)
 	s.set(al("a", halte.Warning))
@@ -413,5 +415,9 @@ func TestRemoteTriggerIsRateLimited(t *testing.T) {
 	s.now = s.now.Add(10 * time.Second)
 	one(t, s.step(halte.Event{Kind: halte.RemoteTrigger}))
 	one(t, s.press(halte.Single)) // a traveler cuts it
+	s.now = s.now.Add(10 * time.Second)
 	none(t, s.step(halte.Event{Kind: halte.RemoteTrigger}), "a remote trigger during a traveler's answer")
+	if u := one(t, s.finished()); u.Trigger != halte.TriggerRemote {
+		t.Fatalf("after the traveler's answer: %s", u.Trigger)
+	}
 }

@@ -132,7 +132,12 @@ func (w *WAVDir) Play(_ context.Context, clip halte.PCM, volume float64, label s
 	if err := clip.WriteWAV(&buf); err != nil {
 		return err
 	}
-	if err := os.WriteFile(name, buf.Bytes(), 0o644); err != nil {
+	// Written aside and renamed, so that a reader never sees half a file.
+	tmp := name + ".part"
+	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("audio: %w", err)
+	}
+	if err := os.Rename(tmp, name); err != nil {
 		return fmt.Errorf("audio: %w", err)
 	}
 	if w.OnWrite != nil {

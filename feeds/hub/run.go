@@ -27,6 +27,10 @@ type Config struct {
 	Feeds []*source.Source
 	// Poll is how often each feed is fetched; 0 means 30 s.
 	Poll time.Duration
+	// FeedWait is how long, after a start, publishing waits for each feed's
+	// first content (publishing earlier would drop the alerts of a feed not
+	// yet read); 0 means 1 minute.
+	FeedWait time.Duration
 	// ClientID names the hub on the broker; "" means "halte-hub-" + host name.
 	ClientID string
 	// StateDir keeps the highest version published; "" means none is kept
@@ -60,8 +64,8 @@ const (
 
 // Run connects to the broker and publishes stop documents until ctx ends.
 // Publishing starts once the retained operator alerts and stop documents
-// present at connection time have been read, so that a restart republishes
-// only what changed.
+// present at connection time have been read, and every feed once (or
+// FeedWait has passed), so that a restart republishes only what changed.
 func Run(ctx context.Context, cfg Config) error {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -81,6 +85,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Poll == 0 {
 		cfg.Poll = 30 * time.Second
+	}
+	if cfg.FeedWait == 0 {
+		cfg.FeedWait = time.Minute
 	}
 	log := cfg.Logger
 	events := make(chan event, 1024)
@@ -137,6 +144,13 @@ func Run(ctx context.Context, cfg Config) error {
 		state.RaiseFloor(floor)
 	}
 	synced := false
+	unread := map[string]bool{} // feeds not read since the start
+	for _, src := range cfg.Feeds {
+		unread[src.Name] = true
+	}
+	feedWait := time.NewTimer(cfg.FeedWait)
+	defer feedWait.Stop()
+	ready := func() bool { return synced && len(unread) == 0 }
 	heartbeat := time.NewTicker(cfg.Heartbeat)
 	defer heartbeat.Stop()
 	sweep := time.NewTicker(cfg.Sweep)
@@ -146,7 +160,13 @@ func Run(ctx context.Context, cfg Config) error {
 	beat()
 	for {
 		var stops []string
+		wasReady := ready()
 		select {
+		case <-feedWait.C:
+			if len(unread) > 0 {
+				log.Warn("feeds not read since the start; publishing without them", "feeds", sortedKeys(unread))
+				clear(unread)
+			}
 		case <-ctx.Done():
 			client.Publish(mqtt.HubStatus, 1, true, statusPayload(false, cfg.Now(), state, feedErrors)).WaitTimeout(time.Second)
 			return nil
@@ -167,6 +187,7 @@ func Run(ctx context.Context, cfg Config) error {
 					stops = []string{e.key}
 				}
 			case feedEvent:
+				delete(unread, e.key)
 				feeds[e.key] = e.alerts
 				stops = state.ReplaceFeed(e.key, e.alerts, cfg.Now())
 				log.Info("feed read", "source", e.key, "alerts", len(e.alerts), "stops", len(stops))
@@ -177,10 +198,12 @@ func Run(ctx context.Context, cfg Config) error {
 					log.Info("hub synchronized with the broker", "stops", len(state.KnownStops()))
 				}
 				synced = true
-				stops = state.KnownStops()
 			}
 		}
-		if !synced || len(stops) == 0 {
+		if !wasReady && ready() {
+			stops = state.KnownStops() // everything, once: the start is over
+		}
+		if !ready() || len(stops) == 0 {
 			continue
 		}
 		docs := state.Plan(stops, cfg.Now())
