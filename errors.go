@@ -21,6 +21,19 @@ const (
 	ReasonInvalid Reason = "invalid"
 	// ReasonWrongStop: a stop document arrived on another stop's topic.
 	ReasonWrongStop Reason = "wrong_stop"
+	// ReasonUnsigned: the document is not signed, and signatures are required.
+	ReasonUnsigned Reason = "unsigned"
+	// ReasonUnknownKey: signed by a key that is not trusted.
+	ReasonUnknownKey Reason = "unknown_key"
+	// ReasonRevoked: signed by a key that was revoked.
+	ReasonRevoked Reason = "revoked"
+	// ReasonBadSignature: the signature is malformed or does not match the
+	// document (altered after signing).
+	ReasonBadSignature Reason = "bad_signature"
+	// ReasonReplay: the version is not newer than the one held.
+	ReasonReplay Reason = "replay"
+	// ReasonFuture: issued too far in the future, or a version beyond it.
+	ReasonFuture Reason = "future"
 )
 
 // InputError is why a payload from outside was refused. Field is the JSON

@@ -16,8 +16,13 @@ import (
 
 func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("agent", flag.ContinueOnError)
-	config := fs.String("config", "", "YAML configuration `file` (see firmware/halte.yaml)")
-	broker := fs.String("broker", "", "MQTT broker URL; overrides the file (default $HALTE_BROKER)")
+	config := fs.String("config", "", "YAML configuration `file` (see firmware/halte.yaml); the flags below override it")
+	var conn connFlags
+	conn.register(fs)
+	insecure := fs.Bool("insecure", false, "speak unsigned documents: closed test set-ups only")
+	var hubKeys, revoked listFlag
+	fs.Var(&hubKeys, "hub-keys", "a PEM `file` of the hub's public keys; only documents it signed are spoken; repeatable")
+	fs.Var(&revoked, "revoke", "a key `id` no longer trusted; repeatable")
 	device := fs.String("device", "", "this device's `name`; overrides the file")
 	stateDir := fs.String("state-dir", "", "`folder` of the state file; overrides the file")
 	wavDir := fs.String("wav-dir", "", "write announcements as WAV files in this `folder` instead of playing them")
@@ -34,10 +39,20 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	override(&cfg.Broker, *broker)
+	override(&cfg.Broker, conn.broker)
 	if cfg.Broker == "" {
 		cfg.Broker = os.Getenv(mqtt.BrokerEnv)
 	}
+	override(&cfg.Username, conn.username)
+	override(&cfg.PasswordFile, conn.passwordFile)
+	override(&cfg.TLS.CA, conn.tls.CA)
+	override(&cfg.TLS.Cert, conn.tls.Cert)
+	override(&cfg.TLS.Key, conn.tls.Key)
+	if len(hubKeys) > 0 {
+		cfg.HubKeys = hubKeys
+	}
+	cfg.RevokedKeys = append(cfg.RevokedKeys, revoked...)
+	cfg.Insecure = cfg.Insecure || *insecure
 	override(&cfg.Device, *device)
 	override(&cfg.StateDir, *stateDir)
 	if len(stops) > 0 {

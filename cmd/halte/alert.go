@@ -12,6 +12,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
 )
 
 func runAlert(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -29,7 +30,9 @@ func runAlert(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("alert publish", flag.ContinueOnError)
-	broker := fs.String("broker", "", "MQTT broker URL, tcp://host:port (default $HALTE_BROKER)")
+	var conn connFlags
+	conn.register(fs)
+	key := fs.String("key", "", "the operator's private key `file` (halte keys gen) that signs the alert")
 	var af alertFlags
 	af.register(fs)
 	if err := parse(fs, args, stderr); err != nil {
@@ -40,13 +43,15 @@ func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("alert not published: %w", err)
 	}
 	payload, _ := json.Marshal(a)
-	return publishOperator(ctx, *broker, a.ID, payload, stdout,
+	return publishOperator(ctx, &conn, *key, a.ID, payload, stdout, stderr,
 		fmt.Sprintf("published alert %s version %d", a.ID, a.Version))
 }
 
 func runAlertCancel(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("alert cancel", flag.ContinueOnError)
-	broker := fs.String("broker", "", "MQTT broker URL, tcp://host:port (default $HALTE_BROKER)")
+	var conn connFlags
+	conn.register(fs)
+	key := fs.String("key", "", "the operator's private key `file` (halte keys gen) that signs the cancel")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -58,24 +63,37 @@ func runAlertCancel(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("alert not cancelled: %w", err)
 	}
 	payload, _ := json.Marshal(cancel)
-	return publishOperator(ctx, *broker, cancel.ID, payload, stdout, "cancelled alert "+cancel.ID)
+	return publishOperator(ctx, &conn, *key, cancel.ID, payload, stdout, stderr, "cancelled alert "+cancel.ID)
 }
 
-// publishOperator publishes an operator document retained at QoS 1 and
-// waits for the broker's acknowledgement.
-func publishOperator(ctx context.Context, brokerFlag, id string, payload []byte, stdout io.Writer, done string) error {
-	broker, err := mqtt.ResolveBroker(brokerFlag)
+// publishOperator signs an operator document with the key file (if any),
+// publishes it retained at QoS 1 and waits for the broker's acknowledgement.
+func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, payload []byte, stdout, stderr io.Writer, done string) error {
+	if keyFile != "" {
+		key, err := sign.LoadSigner(keyFile)
+		if err != nil {
+			return err
+		}
+		if payload, err = key.Sign(payload); err != nil {
+			return err
+		}
+		done += " signed by key " + key.ID()
+	} else {
+		fmt.Fprintln(stderr, "halte: warning: not signed (no --key); a hub that checks operator keys will refuse it")
+	}
+	host, _ := os.Hostname()
+	opts, err := conn.options(fmt.Sprintf("halte-cli-%s-%d", host, os.Getpid()))
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	host, _ := os.Hostname()
-	quiet := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: fmt.Sprintf("halte-cli-%s-%d", host, os.Getpid()), Logger: quiet})
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts.Once = true
+	client := mqtt.NewClient(opts)
 	if err := mqtt.Connect(ctx, client); err != nil {
 		client.Disconnect(0)
-		return fmt.Errorf("%s: %w", broker, err)
+		return fmt.Errorf("%s: %w", opts.Broker, err)
 	}
 	defer client.Disconnect(250)
 	topic := mqtt.OperatorAlertTopic(id)

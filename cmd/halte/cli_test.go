@@ -93,7 +93,9 @@ func TestAgentConfigErrorsNameTheKey(t *testing.T) {
 		says   string
 	}{
 		{"broker: tcp://127.0.0.1:1883\ndevise: x\n", "field devise not found"},
-		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstops: [200101]\nstate_dir: " + dir + "\naudio: {output: speakers}\n", "config key audio.output"},
+		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstops: [200101]\nstate_dir: " + dir + "\ninsecure: true\naudio: {output: speakers}\n", "config key audio.output"},
+		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstops: [200101]\nstate_dir: " + dir + "\n", "config key hub_keys"},
+		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstops: [200101]\nstate_dir: " + dir + "\nhub_keys: [" + dir + "/missing.pub]\n", "missing.pub"},
 		{"broker: localhost\ndevice: d\nstops: [200101]\nstate_dir: " + dir + "\n", "config key broker"},
 		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstate_dir: " + dir + "\n", "config key stops"},
 		{"broker: tcp://127.0.0.1:1883\ndevice: d\nstops: 200101\nstate_dir: " + dir + "\n", "line 3"},
@@ -104,5 +106,16 @@ func TestAgentConfigErrorsNameTheKey(t *testing.T) {
 			t.Fatalf("config %d accepted", i)
 		}
 		mustContain(t, "the error", r.stderr, c.says)
+	}
+}
+
+func TestHubRefusesToRunUnsignedUnlessInsecure(t *testing.T) {
+	r := runHalte(t, nil, "hub", "--broker", "tcp://127.0.0.1:1", "--gtfs", sampleGTFS)
+	if r.code != 2 || !strings.Contains(r.stderr, "--operator-keys and --key are required") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	r = runHalte(t, nil, "agent", "--broker", "tcp://127.0.0.1:1", "--device", "d", "--stop", "s", "--state-dir", t.TempDir())
+	if r.code != 2 || !strings.Contains(r.stderr, "config key hub_keys") {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }

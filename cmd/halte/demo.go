@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -21,6 +22,7 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/tts"
 )
@@ -52,22 +54,28 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	keys, err := demoKeys(stateDir)
+	if err != nil {
+		return err
+	}
 	broker, stopBroker, err := startEmbeddedBroker()
 	if err != nil {
 		return err
 	}
 	defer stopBroker()
 	fmt.Fprintf(stdout, "halte demo: broker %s, hub on a sample Ghent GTFS, device at stop %s (Gent Korenmarkt perron 1)\n", broker, demoStop)
+	fmt.Fprintf(stdout, "halte demo: keys made for the demo: operator %s signs alerts, hub %s signs stop documents\n", keys.operator.ID(), keys.hub.ID())
 
 	done := make(chan struct{}, 2)
 	go func() {
-		hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "halte-demo-hub", Logger: log})
+		hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "halte-demo-hub", Logger: log,
+			OperatorKeys: keys.operators, Key: keys.hub})
 		done <- struct{}{}
 	}()
 	announced := make(chan agent.Announcement, 16)
 	dev, err := agent.New(agent.Config{
 		Broker: broker, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
-		Languages: []string{"nl", "fr"}, StartupWait: time.Second,
+		Languages: []string{"nl", "fr"}, StartupWait: time.Second, HubKeys: []string{keys.hubPublic},
 		// Faster than at a real stop, so that the demo shows a repeat.
 		Announce: agent.AnnounceConfig{Coalesce: 500 * time.Millisecond, MinGap: 2 * time.Second, RepeatEvery: 5 * time.Second},
 	}, agent.Deps{
@@ -85,7 +93,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	select {
 	case <-dev.Ready():
-		err = demoScript(ctx, broker, dev, log, stdout, announced)
+		err = demoScript(ctx, broker, keys, dev, log, stdout, announced)
 	case <-ctx.Done():
 	}
 	<-ctx.Done()
@@ -122,15 +130,20 @@ func demoSpeaker(wavDir string, stdout io.Writer) (agent.Speaker, error) {
 // demoScript plays the operator and a traveler: it publishes, updates and
 // cancels alerts and presses the button, each step once the device has
 // answered the previous one.
-func demoScript(ctx context.Context, broker string, dev *agent.Agent, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
+func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent.Agent, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
 	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "halte-demo-operator", Logger: log})
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
 	}
 	defer client.Disconnect(250)
 	docs := make(chan halte.StopState, 16)
+	hubDocs := keys.hub.Verifier()
 	client.Subscribe(mqtt.StopTopic(demoStop), 1, func(_ paho.Client, m paho.Message) {
-		if doc, err := halte.DecodeStopState(m.Payload()); err == nil {
+		body, _, err := hubDocs.Open(m.Payload())
+		if err != nil {
+			return
+		}
+		if doc, err := halte.DecodeStopState(body); err == nil {
 			docs <- doc
 		}
 	}).Wait()
@@ -154,7 +167,11 @@ func demoScript(ctx context.Context, broker string, dev *agent.Agent, log *slog.
 	publish := func(a halte.Alert) error {
 		a.Version, a.Source = uint64(time.Now().UnixMilli()), "operator:demo"
 		payload, _ := json.Marshal(a)
-		return mqtt.Publish(ctx, client, mqtt.OperatorAlertTopic(a.ID), true, payload)
+		signed, err := keys.operator.Sign(payload)
+		if err != nil {
+			return err
+		}
+		return mqtt.Publish(ctx, client, mqtt.OperatorAlertTopic(a.ID), true, signed)
 	}
 	press := func(g halte.Gesture) error { dev.Press(g); return nil }
 	cancel := func(id string) error { return publish(halte.Alert{ID: id, Cancelled: true}) }
@@ -219,6 +236,34 @@ func (w demoWaiter) wait(want halte.Trigger) error {
 			}
 		}
 	}
+}
+
+// demoKeyring is what the demo signs and checks with.
+type demoKeyring struct {
+	hub, operator *sign.Signer
+	hubPublic     string // file
+	operators     *sign.Verifier
+}
+
+// demoKeys generates the hub's and an operator's key pairs in dir, as
+// "halte keys gen" would, so that the demo runs signed like a real set-up.
+func demoKeys(dir string) (demoKeyring, error) {
+	var k demoKeyring
+	for _, name := range []string{"hub", "operator"} {
+		if _, err := sign.Generate(filepath.Join(dir, name)); err != nil {
+			return k, err
+		}
+	}
+	var err error
+	if k.hub, err = sign.LoadSigner(filepath.Join(dir, "hub.key")); err != nil {
+		return k, err
+	}
+	if k.operator, err = sign.LoadSigner(filepath.Join(dir, "operator.key")); err != nil {
+		return k, err
+	}
+	k.hubPublic = filepath.Join(dir, "hub.pub")
+	k.operators, err = sign.LoadVerifier([]string{filepath.Join(dir, "operator.pub")}, nil)
+	return k, err
 }
 
 func eveningAfter(t time.Time) time.Time {

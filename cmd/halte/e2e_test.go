@@ -24,14 +24,21 @@ func TestSpokenThroughALSA(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
 	broker := mqtttest.Start(t)
 	home, raw := testkit.ALSAToFile(t)
+	keys := t.TempDir()
+	for _, name := range []string{"hub", "operator"} {
+		if r := runHalte(t, nil, "keys", "gen", "--out", filepath.Join(keys, name)); r.code != 0 || len(strings.TrimSpace(r.stdout)) != 16 {
+			t.Fatalf("keys gen: exit %d, printed %q: %s", r.code, r.stdout, r.stderr)
+		}
+	}
 	agent := startHalte(t, []string{"HOME=" + home}, "agent", "--broker", broker.URL, "--device", "e2e",
-		"--stop", "200101", "--state-dir", t.TempDir())
-	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS)
+		"--stop", "200101", "--state-dir", t.TempDir(), "--hub-keys", filepath.Join(keys, "hub.pub"))
+	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS,
+		"--key", filepath.Join(keys, "hub.key"), "--operator-keys", filepath.Join(keys, "operator.pub"))
 	testkit.WaitFor(t, 20*time.Second, "the agent to synchronize", func() bool {
 		return len(agent.log.Lines("synchronized with the broker")) > 0
 	})
 
-	r := runHalte(t, nil, "alert", "publish", "--broker", broker.URL, "--id", "werken-1", "--effect", "no_service",
+	r := runHalte(t, nil, "alert", "publish", "--broker", broker.URL, "--key", filepath.Join(keys, "operator.key"), "--id", "werken-1", "--effect", "no_service",
 		"--line", "T1", "--text", "nl=Tram 1 rijdt niet door werken aan de Korenmarkt.",
 		"--advice", "nl=Neem tram 4 aan perron 2.", "--until", time.Now().Add(3*time.Hour).Format(time.RFC3339))
 	if r.code != 0 {
@@ -85,7 +92,7 @@ func TestHubReadsFeeds(t *testing.T) {
 			docs <- d
 		}
 	}).Wait()
-	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s",
+	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s", "--insecure",
 		"--gtfs-rt", "../../feeds/gtfsrt/testdata/delijn-detour.txtpb", "--siri-sx", siriFile)
 	got := map[string]halte.StopState{}
 	testkit.WaitFor(t, 20*time.Second, "documents for Rabot and Dampoort", func() bool {

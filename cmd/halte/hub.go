@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -15,14 +16,20 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/siri"
 	"github.com/halte-transit/halte/feeds/source"
 )
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
-	broker := fs.String("broker", "", "MQTT broker URL, tcp://host:port (default $HALTE_BROKER)")
+	var conn connFlags
+	conn.register(fs)
+	key := fs.String("key", "", "the hub's private key `file` (halte keys gen), which signs every stop document")
+	insecure := fs.Bool("insecure", false, "accept unsigned operator alerts and publish unsigned documents: closed test set-ups only")
+	var operatorKeys, revoked listFlag
+	fs.Var(&operatorKeys, "operator-keys", "a PEM `file` of operators' public keys; only alerts they signed are accepted; repeatable")
+	fs.Var(&revoked, "revoke", "a key `id` no longer trusted; repeatable")
 	gtfsPath := fs.String("gtfs", "", "static GTFS `path`, a folder or a .zip, to resolve lines and stations to stops")
 	stateDir := fs.String("state-dir", "", "`folder` where the hub keeps the highest version it published, so versions keep growing across restarts")
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
@@ -37,7 +44,15 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if *gtfsPath == "" {
 		return usageError(fs, "--gtfs is required")
 	}
-	url, err := mqtt.ResolveBroker(*broker)
+	if !*insecure && (len(operatorKeys) == 0 || *key == "") {
+		return usageError(fs, "--operator-keys and --key are required, so that only operators' signed alerts are spoken and agents can trust the documents (or --insecure, for a closed test set-up)")
+	}
+	host, _ := os.Hostname()
+	id := *clientID
+	if id == "" {
+		id = "halte-hub-" + host
+	}
+	opts, err := conn.options(id)
 	if err != nil {
 		return usageError(fs, "%v", err)
 	}
@@ -55,8 +70,23 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("GTFS loaded", "path", *gtfsPath, "stops", len(net.Stops), "routes", len(net.Routes))
-	return hub.Run(ctx, hub.Config{Broker: url, Network: net, ClientID: *clientID, StateDir: *stateDir, Logger: log,
-		Feeds: feedSources(net, rtFeeds, siriFeeds, header), Poll: *poll})
+	cfg := hub.Config{Connection: opts, Network: net, StateDir: *stateDir, Logger: log,
+		Feeds: feedSources(net, rtFeeds, siriFeeds, header), Poll: *poll, OperatorKeys: sign.Insecure()}
+	if *insecure {
+		log.Warn("INSECURE: operator alerts are not checked and stop documents are not signed; anyone who can publish can make stops speak")
+	}
+	if len(operatorKeys) > 0 {
+		if cfg.OperatorKeys, err = sign.LoadVerifier(operatorKeys, revoked); err != nil {
+			return err
+		}
+	}
+	if *key != "" {
+		if cfg.Key, err = sign.LoadSigner(*key); err != nil {
+			return err
+		}
+		log.Info("signing stop documents", "key", cfg.Key.ID())
+	}
+	return hub.Run(ctx, cfg)
 }
 
 // feedSources makes a source of each feed. Alert ids get a prefix made

@@ -22,6 +22,7 @@ Usage:
   halte hub --broker URL --gtfs PATH [flags]     turn alerts into per-stop documents
   halte alert publish --broker URL [flags]       publish or update an operator alert
   halte alert cancel --broker URL ID             end an operator alert
+  halte keys gen --out PREFIX                    make a signing key pair
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
                                                  what a stop will say about an alert
 
@@ -58,6 +59,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"alert": runAlert,
 		"demo":  runDemo,
 		"say":   runSay,
+		"keys":  runKeys,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

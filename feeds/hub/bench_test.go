@@ -79,7 +79,7 @@ func BenchmarkRegion(b *testing.B) {
 				Selectors: []halte.Selector{{Agency: halte.AnyAgency}}}}
 			t0 := time.Now()
 			docs := s.Plan(s.ReplaceFeed("feed", wide, t0), t0)
-			publish(ctx, client, docs, quiet)
+			publish(ctx, client, docs, nil, quiet)
 			total += time.Since(t0)
 			b.ReportMetric(float64(len(docs)), "stops")
 		}
@@ -94,7 +94,7 @@ func BenchmarkRegion(b *testing.B) {
 			raw, _ := json.Marshal(a)
 			t0 := time.Now()
 			docs := s.Plan(s.ApplyAlert("line", raw), t0)
-			publish(ctx, client, docs, quiet)
+			publish(ctx, client, docs, nil, quiet)
 			total += time.Since(t0)
 			b.ReportMetric(float64(len(docs)), "stops")
 		}

@@ -1,6 +1,8 @@
 package hub
 
 import (
+	"fmt"
+
 	"github.com/halte-transit/halte"
 )
 
@@ -12,17 +14,24 @@ func (s *State) ApplyAlert(id string, payload []byte) []string {
 	if len(payload) == 0 {
 		return s.remove(id)
 	}
-	a, err := halte.DecodeAlert(payload)
+	body, err := open(s.Operators, payload)
+	var a halte.Alert
+	if err == nil {
+		a, err = halte.DecodeAlert(body)
+	}
 	if err == nil && a.ID != id {
 		err = &halte.InputError{Reason: halte.ReasonInvalid, Field: "id",
 			Problem: "alert " + a.ID + " was published on the topic of alert " + id}
 	}
+	if err == nil {
+		err = a.CheckFresh(s.now())
+	}
+	if err == nil && a.Version <= s.versions[a.ID] {
+		err = &halte.InputError{Reason: halte.ReasonReplay, Field: "version",
+			Problem: fmt.Sprintf("version %d is not newer than %d", a.Version, s.versions[a.ID])}
+	}
 	if err != nil {
 		s.reject(id, err)
-		return nil
-	}
-	if a.Version <= s.versions[a.ID] {
-		s.log.Info("operator alert ignored: not newer", "alert", a.ID, "version", a.Version, "have", s.versions[a.ID])
 		return nil
 	}
 	s.versions[a.ID] = a.Version

@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"os"
 	"time"
@@ -13,15 +14,26 @@ import (
 
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 )
 
-// Config is what a hub needs to run. Network and Broker are required.
+// Config is what a hub needs to run. Broker, Network and OperatorKeys are
+// required.
 type Config struct {
-	// Broker is the MQTT broker URL.
+	// Broker is the MQTT broker URL (or set Connection).
 	Broker string
+	// Connection holds the credentials and TLS of the broker connection;
+	// its Broker and ClientID, if set, win over the fields below.
+	Connection mqtt.Options
 	// Network is the static GTFS that resolves lines and stations to stops.
 	Network *gtfs.Network
+	// OperatorKeys checks operators' signatures; required (sign.Insecure()
+	// accepts unsigned alerts, for closed test set-ups only).
+	OperatorKeys *sign.Verifier
+	// Key signs the stop documents; nil publishes them unsigned, which
+	// agents refuse unless they run insecure.
+	Key *sign.Signer
 	// Feeds are polled for alerts besides the operators'; none means
 	// operators' alerts only.
 	Feeds []*source.Source
@@ -90,6 +102,9 @@ func Run(ctx context.Context, cfg Config) error {
 		cfg.FeedWait = time.Minute
 	}
 	log := cfg.Logger
+	if cfg.OperatorKeys == nil {
+		return errors.New("hub: no operator keys (sign.Insecure() accepts unsigned alerts)")
+	}
 	events := make(chan event, 1024)
 	push := func(e event) {
 		select {
@@ -106,18 +121,23 @@ func Run(ctx context.Context, cfg Config) error {
 		mqtt.OperatorAlertsFilter: handle(alertEvent),
 		mqtt.StopsFilter:          handle(stopEvent),
 	}
-	client := mqtt.NewClient(mqtt.Options{
-		Broker:   cfg.Broker,
-		ClientID: cfg.ClientID,
-		Logger:   log,
-		Will:     &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil, nil)},
-		OnConnect: func(c paho.Client) {
-			err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
-			if err != nil {
-				log.Error("hub cannot subscribe", "err", err)
-			}
-		},
-	})
+	opts := cfg.Connection
+	if opts.Broker == "" {
+		opts.Broker = cfg.Broker
+	}
+	if opts.ClientID == "" {
+		opts.ClientID = cfg.ClientID
+	}
+	cfg.ClientID = opts.ClientID
+	opts.Logger = log
+	opts.Will = &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil, nil)}
+	opts.OnConnect = func(c paho.Client) {
+		err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
+		if err != nil {
+			log.Error("hub cannot subscribe", "err", err)
+		}
+	}
+	client := mqtt.NewClient(opts)
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
 	}
@@ -132,6 +152,10 @@ func Run(ctx context.Context, cfg Config) error {
 			})
 	}
 	state := NewState(cfg.Network, log)
+	state.Operators, state.Now = cfg.OperatorKeys, cfg.Now
+	if cfg.Key != nil {
+		state.Own = cfg.Key.Verifier()
+	}
 	feeds := map[string][]halte.FeedAlert{} // last good content of each feed
 	if cfg.StateDir != "" {
 		if err := os.MkdirAll(cfg.StateDir, 0o755); err != nil {
@@ -212,16 +236,19 @@ func Run(ctx context.Context, cfg Config) error {
 				log.Error("cannot keep the published version", "dir", cfg.StateDir, "err", err)
 			}
 		}
-		publish(ctx, client, docs, log)
+		publish(ctx, client, docs, cfg.Key, log)
 	}
 }
 
-// publish sends documents retained at QoS 1 and waits for the broker's
-// acknowledgements, all in flight at once.
-func publish(ctx context.Context, c paho.Client, docs []halte.StopState, log *slog.Logger) {
+// publish sends documents, signed with key if there is one, retained at
+// QoS 1, and waits for the broker's acknowledgements, all in flight at once.
+func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) {
 	tokens := make([]paho.Token, len(docs))
 	for i, doc := range docs {
 		b, err := json.Marshal(doc)
+		if err == nil && key != nil {
+			b, err = key.Sign(b)
+		}
 		if err != nil {
 			log.Error("cannot encode stop document", "stop", doc.Stop, "err", err)
 			continue

@@ -21,6 +21,7 @@ import (
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/internal/testkit"
 )
@@ -93,7 +94,7 @@ func runHub(t *testing.T, broker, feed string, log *testkit.Log) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		err := hub.Run(ctx, hub.Config{Broker: broker, Network: net, ClientID: "test-hub", Logger: log.Logger(),
+		err := hub.Run(ctx, hub.Config{Broker: broker, Network: net, ClientID: "test-hub", Logger: log.Logger(), OperatorKeys: sign.Insecure(),
 			Feeds: []*source.Source{src}, Poll: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond,
 			Now: func() time.Time { return time.Unix(1796112000+3600, 0) }})
 		if err != nil {

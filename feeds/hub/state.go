@@ -16,6 +16,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
+	"github.com/halte-transit/halte/feeds/sign"
 )
 
 // State is the hub's memory. It is not safe for concurrent use: Run owns it.
@@ -29,6 +30,15 @@ type State struct {
 	byStop    map[string]map[string]bool // stop → ids of the alerts that concern it
 	published map[string]published       // stop → what its topic holds
 	floor     uint64                     // no document version at or below this
+
+	// Operators checks the signatures of operators' alerts; nil accepts
+	// unsigned alerts (closed test set-ups only).
+	Operators *sign.Verifier
+	// Own checks the hub's own documents read back from the broker; nil
+	// accepts unsigned ones.
+	Own *sign.Verifier
+	// Now is the clock for operator alerts' freshness; nil means time.Now.
+	Now func() time.Time
 
 	// Rejected counts operator alerts refused, by reason.
 	Rejected map[halte.Reason]int
@@ -111,7 +121,11 @@ func (s *State) ObservePublished(stop string, payload []byte) bool {
 		delete(s.published, stop)
 		return true
 	}
-	doc, err := halte.DecodeStopState(payload)
+	body, err := open(s.Own, payload)
+	var doc halte.StopState
+	if err == nil {
+		doc, err = halte.DecodeStopState(body)
+	}
 	if err != nil || doc.Stop != stop {
 		s.log.Warn("stop document on the broker is not valid; it will be replaced", "stop", stop)
 		s.published[stop] = published{version: s.published[stop].version}
@@ -199,4 +213,20 @@ func digest(name string, alerts []halte.Alert) [32]byte {
 		Alerts []halte.Alert `json:"a"`
 	}{name, bare})
 	return sha256.Sum256(b)
+}
+
+func (s *State) now() time.Time {
+	if s.Now == nil {
+		return time.Now()
+	}
+	return s.Now()
+}
+
+// open checks a signed payload with v; a nil v takes it as it is.
+func open(v *sign.Verifier, payload []byte) ([]byte, error) {
+	if v == nil {
+		v = sign.Insecure()
+	}
+	body, _, err := v.Open(payload)
+	return body, err
 }

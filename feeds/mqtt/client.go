@@ -2,6 +2,7 @@ package mqtt
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -52,6 +53,8 @@ type Options struct {
 	ClientID string
 	// Username and Password are the credentials; empty means anonymous.
 	Username, Password string
+	// TLS secures ssl:// connections; nil means the system's roots.
+	TLS *tls.Config
 	// KeepSession asks the broker to keep subscriptions and queued QoS 1
 	// messages while the client is away (clean session off).
 	KeepSession bool
@@ -61,6 +64,9 @@ type Options struct {
 	// Will is published retained by the broker if the client vanishes; nil
 	// means no will.
 	Will *Will
+	// Once makes the first connection fail at once instead of retrying (for
+	// command-line tools, where a refusal should be told, not waited out).
+	Once bool
 	// OnConnect runs after every (re)connection: subscribe there.
 	OnConnect func(paho.Client)
 	// Logger receives connection events; nil means slog.Default().
@@ -83,6 +89,7 @@ func NewClient(o Options) paho.Client {
 	opts := paho.NewClientOptions().
 		AddBroker(o.Broker).
 		SetClientID(o.ClientID).
+		SetTLSConfig(o.TLS).
 		SetUsername(o.Username).
 		SetPassword(o.Password).
 		SetCleanSession(!o.KeepSession).
@@ -92,7 +99,7 @@ func NewClient(o Options) paho.Client {
 		SetKeepAlive(30 * time.Second).
 		SetPingTimeout(10 * time.Second).
 		SetConnectTimeout(10 * time.Second).
-		SetConnectRetry(true).
+		SetConnectRetry(!o.Once).
 		SetConnectRetryInterval(2 * time.Second).
 		SetAutoReconnect(true).
 		SetMaxReconnectInterval(30 * time.Second).

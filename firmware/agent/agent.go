@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/tts"
 	"github.com/halte-transit/halte/tts/phrases"
@@ -71,6 +72,7 @@ type Agent struct {
 	deps   Deps
 	log    *slog.Logger
 	store  *store.Store
+	trust  *sign.Verifier
 	speech *tts.Cache
 	books  map[string]*phrases.Book
 	rules  halte.Rules
@@ -88,8 +90,7 @@ type Agent struct {
 // Stats counts what the agent did with the documents it received.
 type Stats struct {
 	Applied  int                  // documents stored
-	Ignored  int                  // documents not newer than the stored one
-	Rejected map[halte.Reason]int // documents refused, by reason
+	Rejected map[halte.Reason]int // documents refused, by reason (replay: not newer than the one held)
 }
 
 // New validates the configuration, opens the state file and the speech
@@ -124,6 +125,12 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	if err != nil {
 		return nil, err
 	}
+	trust := sign.Insecure()
+	if cfg.Insecure {
+		deps.Logger.Warn("INSECURE: hub signatures are not checked; anyone who can publish to this stop's topic can make it speak")
+	} else if trust, err = sign.LoadVerifier(cfg.HubKeys, cfg.RevokedKeys); err != nil {
+		return nil, fmt.Errorf("config key hub_keys: %w", err)
+	}
 	st, err := store.Open(cfg.StateDir)
 	if err != nil {
 		return nil, err
@@ -138,7 +145,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 		return nil, err
 	}
 	a := &Agent{
-		cfg: cfg, deps: deps, log: deps.Logger, store: st, speech: cache,
+		cfg: cfg, deps: deps, log: deps.Logger, store: st, trust: trust, speech: cache,
 		books:  map[string]*phrases.Book{},
 		events: make(chan halte.Event, 256),
 		ready:  make(chan struct{}),
@@ -227,17 +234,14 @@ func (a *Agent) Stats() Stats {
 	return s
 }
 
-// HandleDocument takes a stop document received on stop's topic: it refuses
-// bad input (logged and counted, nothing stored), ignores a version that is
-// not newer, else commits it to the state file and tells the policy. It
-// returns an error only when the commit failed, in which case the message
-// must not be acknowledged.
+// HandleDocument takes a stop document received on stop's topic. It
+// refuses (logged once with the reason, counted, nothing stored) a document
+// not signed by a trusted hub key, malformed, for another stop, from the
+// future, or not newer than the one held; else it commits the document to
+// the state file and tells the policy. It returns an error only when the
+// commit failed, in which case the message must not be acknowledged.
 func (a *Agent) HandleDocument(stop string, payload []byte) error {
-	doc, err := halte.DecodeStopState(payload)
-	if err == nil && doc.Stop != stop {
-		err = &halte.InputError{Reason: halte.ReasonWrongStop, Field: "stop",
-			Problem: fmt.Sprintf("document for stop %q arrived on the topic of stop %q", doc.Stop, stop)}
-	}
+	doc, err := a.open(stop, payload)
 	if err != nil {
 		a.refuse(stop, len(payload), err)
 		return nil
@@ -247,21 +251,35 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 		a.log.Error("state file write failed; the document will be redelivered", "stop", stop, "err", err)
 		return err
 	}
-	a.mu.Lock()
-	if stored {
-		a.stats.Applied++
-		a.docs[stop] = doc
-	} else {
-		a.stats.Ignored++
-	}
-	a.mu.Unlock()
 	if !stored {
-		a.log.Info("stop document ignored: not newer than the stored one", "stop", stop, "version", doc.Version)
+		a.refuse(stop, len(payload), &halte.InputError{Reason: halte.ReasonReplay, Field: "version",
+			Problem: fmt.Sprintf("version %d is not newer than the one held", doc.Version)})
 		return nil
 	}
+	a.mu.Lock()
+	a.stats.Applied++
+	a.docs[stop] = doc
+	a.mu.Unlock()
 	a.log.Info("stop document stored", "stop", stop, "version", doc.Version, "alerts", len(doc.Alerts))
 	a.contact()
 	return nil
+}
+
+// open checks a document's signature, form, stop and time.
+func (a *Agent) open(stop string, payload []byte) (halte.StopState, error) {
+	body, _, err := a.trust.Open(payload)
+	if err != nil {
+		return halte.StopState{}, err
+	}
+	doc, err := halte.DecodeStopState(body)
+	if err != nil {
+		return halte.StopState{}, err
+	}
+	if doc.Stop != stop {
+		return halte.StopState{}, &halte.InputError{Reason: halte.ReasonWrongStop, Field: "stop",
+			Problem: fmt.Sprintf("document for stop %q arrived on the topic of stop %q", doc.Stop, stop)}
+	}
+	return doc, doc.CheckFresh(a.deps.Now())
 }
 
 // contact records word from the hub.

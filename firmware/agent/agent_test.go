@@ -139,8 +139,8 @@ func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
 	if strings.Join(got, ",") != "a,d" {
 		t.Fatalf("announced %v, want a then d only", got)
 	}
-	if s := dev.Stats(); s.Ignored != 2 || s.Applied != 3 {
-		t.Fatalf("stats %+v, want 2 ignored and 3 applied", s)
+	if s := dev.Stats(); s.Rejected[halte.ReasonReplay] != 2 || s.Applied != 3 {
+		t.Fatalf("stats %+v, want 2 refused as replays and 3 applied", s)
 	}
 }
 

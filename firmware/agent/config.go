@@ -27,6 +27,19 @@ type Config struct {
 	Stops []string `yaml:"stops"`
 	// StateDir holds the state file; required.
 	StateDir string `yaml:"state_dir"`
+	// HubKeys are PEM files of the hub's public keys; documents signed by
+	// any of them are trusted. Required unless Insecure.
+	HubKeys []string `yaml:"hub_keys"`
+	// RevokedKeys are key ids no longer trusted.
+	RevokedKeys []string `yaml:"revoked_keys"`
+	// Insecure accepts unsigned documents: for closed test set-ups only.
+	Insecure bool `yaml:"insecure"`
+	// Username is the device's broker user; "" means anonymous.
+	Username string `yaml:"username"`
+	// PasswordFile holds the broker password; "" means none.
+	PasswordFile string `yaml:"password_file"`
+	// TLS configures ssl:// connections.
+	TLS mqtt.TLSFiles `yaml:"tls"`
 	// Languages are spoken in this order of preference; none means [nl].
 	Languages []string `yaml:"languages"`
 	// Timezone reads times aloud; "" means Europe/Brussels.
@@ -108,6 +121,9 @@ func (c Config) Validate() error {
 	}
 	if c.StateDir == "" {
 		return errors.New("config key state_dir: name a folder for the state file")
+	}
+	if len(c.HubKeys) == 0 && !c.Insecure {
+		return errors.New("config key hub_keys: name the hub's public key files (halte keys gen), so that only the hub's documents are spoken; or set insecure for a closed test set-up")
 	}
 	for _, l := range c.Languages {
 		if len(l) < 2 {

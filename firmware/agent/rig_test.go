@@ -16,6 +16,7 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/store"
@@ -45,8 +46,8 @@ func startDevice(t *testing.T, broker, stateDir string) *device {
 	d := &device{log: &testkit.Log{}, wavDir: t.TempDir(), stateDir: stateDir}
 	a, err := agent.New(agent.Config{
 		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
-		StartupWait: 300 * time.Millisecond,
-		Announce:    agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond},
+		StartupWait: 300 * time.Millisecond, Insecure: true,
+		Announce: agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond},
 	}, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Chime: audio.Chime(), Logger: d.log.Logger()})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +134,7 @@ func startHub(t *testing.T, broker string, feeds ...*source.Source) {
 	log := &testkit.Log{}
 	go func() {
 		defer close(done)
-		err := hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "test-hub", Logger: log.Logger(),
+		err := hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "test-hub", Logger: log.Logger(), OperatorKeys: sign.Insecure(),
 			Feeds: feeds, Poll: 50 * time.Millisecond})
 		if err != nil {
 			t.Errorf("hub: %v", err)

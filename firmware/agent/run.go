@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -39,9 +40,20 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.event(halte.Event{Kind: halte.RemoteTrigger})
 		}
 	}
+	tlsConfig, err := a.cfg.TLS.Config()
+	if err != nil {
+		return fmt.Errorf("config key tls: %w", err)
+	}
+	password, err := mqtt.ReadPassword(a.cfg.PasswordFile)
+	if err != nil {
+		return fmt.Errorf("config key password_file: %w", err)
+	}
 	client := mqtt.NewClient(mqtt.Options{
 		Broker:      a.cfg.Broker,
 		ClientID:    clientID,
+		Username:    a.cfg.Username,
+		Password:    password,
+		TLS:         tlsConfig,
 		KeepSession: true,
 		ManualAck:   true,
 		Logger:      a.log,
@@ -112,9 +124,8 @@ func (a *Agent) statusPayload(online bool) []byte {
 		Versions map[string]uint64    `json:"versions"`
 		Signal   halte.Signal         `json:"signal"`
 		Applied  int                  `json:"applied"`
-		Ignored  int                  `json:"ignored"`
 		Rejected map[halte.Reason]int `json:"rejected"`
 		At       time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, versions, signal, stats.Applied, stats.Ignored, stats.Rejected, a.deps.Now().UTC()})
+	}{online, a.cfg.Device, a.cfg.Stops, versions, signal, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }

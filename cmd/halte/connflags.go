@@ -1,0 +1,40 @@
+package main
+
+import (
+	"flag"
+
+	"github.com/halte-transit/halte/feeds/mqtt"
+)
+
+// connFlags are the flags of a connection to the broker, shared by every
+// command that connects.
+type connFlags struct {
+	broker, username, passwordFile string
+	tls                            mqtt.TLSFiles
+}
+
+func (c *connFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.broker, "broker", "", "MQTT broker `URL`, tcp://host:port or ssl://host:port (default $HALTE_BROKER)")
+	fs.StringVar(&c.username, "username", "", "broker user `name`")
+	fs.StringVar(&c.passwordFile, "password-file", "", "`file` holding the broker password")
+	fs.StringVar(&c.tls.CA, "tls-ca", "", "PEM `file` of the CA that signed the broker's certificate")
+	fs.StringVar(&c.tls.Cert, "tls-cert", "", "PEM `file` of this client's certificate, for brokers that ask for one")
+	fs.StringVar(&c.tls.Key, "tls-key", "", "PEM `file` of this client's certificate key")
+}
+
+// options resolves the broker URL and reads the credentials.
+func (c *connFlags) options(clientID string) (mqtt.Options, error) {
+	broker, err := mqtt.ResolveBroker(c.broker)
+	if err != nil {
+		return mqtt.Options{}, err
+	}
+	password, err := mqtt.ReadPassword(c.passwordFile)
+	if err != nil {
+		return mqtt.Options{}, err
+	}
+	tls, err := c.tls.Config()
+	if err != nil {
+		return mqtt.Options{}, err
+	}
+	return mqtt.Options{Broker: broker, ClientID: clientID, Username: c.username, Password: password, TLS: tls}, nil
+}
