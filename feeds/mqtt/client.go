@@ -103,6 +103,11 @@ func NewClient(o Options) paho.Client {
 		SetConnectRetryInterval(2 * time.Second).
 		SetAutoReconnect(true).
 		SetMaxReconnectInterval(30 * time.Second).
+		SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
+			if f, ok := n.(paho.ConnectionNotificationBrokerFailed); ok {
+				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
+			}
+		}).
 		SetConnectionLostHandler(func(_ paho.Client, err error) {
 			log.Warn("broker connection lost", "broker", o.Broker, "err", err)
 		}).
