@@ -126,6 +126,9 @@ func (s *State) ObservePublished(stop string, payload []byte) bool {
 	if err == nil {
 		doc, err = halte.DecodeStopState(body)
 	}
+	if err == nil {
+		err = doc.CheckFresh(s.now()) // a version from the future would block every later one
+	}
 	if err != nil || doc.Stop != stop {
 		s.log.Warn("stop document on the broker is not valid; it will be replaced", "stop", stop)
 		s.published[stop] = published{version: s.published[stop].version}

@@ -112,11 +112,16 @@ func TestUpdatesCancelsAndVersions(t *testing.T) {
 // TestRestart replays what a restarted hub reads from the broker: its own
 // retained documents and the retained operator alerts.
 func TestRestart(t *testing.T) {
+	restarted := func() *hub.State {
+		s := hub.NewState(sample.GhentNetwork(), quiet)
+		s.Now = func() time.Time { return t0.Add(time.Minute) }
+		return s
+	}
 	before := hub.NewState(sample.GhentNetwork(), quiet)
 	published := apply(t, before, "a1", payload(t, tram1(1)), t0)
 
 	t.Run("nothing changed: nothing republished", func(t *testing.T) {
-		after := hub.NewState(sample.GhentNetwork(), quiet)
+		after := restarted()
 		for _, d := range published {
 			after.ObservePublished(d.Stop, payload(t, d))
 		}
@@ -126,7 +131,7 @@ func TestRestart(t *testing.T) {
 		}
 	})
 	t.Run("cancelled while down: every stop gets a document without it", func(t *testing.T) {
-		after := hub.NewState(sample.GhentNetwork(), quiet)
+		after := restarted()
 		for _, d := range published {
 			after.ObservePublished(d.Stop, payload(t, d))
 		}

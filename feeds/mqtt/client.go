@@ -104,7 +104,10 @@ func NewClient(o Options) paho.Client {
 		SetAutoReconnect(true).
 		SetMaxReconnectInterval(30 * time.Second).
 		SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
-			if f, ok := n.(paho.ConnectionNotificationBrokerFailed); ok {
+			switch f := n.(type) {
+			case paho.ConnectionNotificationBrokerFailed:
+				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
+			case paho.ConnectionNotificationFailed:
 				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
 			}
 		}).

@@ -303,6 +303,9 @@ func (a *Agent) refuse(stop string, size int, err error) {
 	a.log.Warn("stop document refused", "stop", stop, "reason", string(reason), "field", field, "bytes", size, "err", err.Error())
 }
 
+// Documents returns the stop documents the agent holds, by stop.
+func (a *Agent) Documents() map[string]halte.StopState { return a.snapshot() }
+
 // snapshot copies the documents for the policy.
 func (a *Agent) snapshot() map[string]halte.StopState {
 	a.mu.Lock()

@@ -20,6 +20,8 @@ import (
 type CA struct {
 	// CertFile is the CA certificate (PEM), for clients to trust.
 	CertFile string
+	// KeyFile is the CA's private key (PEM), for tools that issue certificates.
+	KeyFile string
 
 	dir  string
 	cert *x509.Certificate
@@ -42,34 +44,14 @@ func NewCA(t testing.TB, dir, name string) *CA {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ca := &CA{CertFile: filepath.Join(dir, name+".crt"), dir: dir, key: key}
+	ca := &CA{CertFile: filepath.Join(dir, name+".crt"), KeyFile: filepath.Join(dir, name+".key"), dir: dir, key: key}
 	if ca.cert, err = x509.ParseCertificate(der); err != nil {
 		t.Fatal(err)
 	}
 	writePEM(t, ca.CertFile, "CERTIFICATE", der)
 	keyDER, _ := x509.MarshalECPrivateKey(key)
-	writePEM(t, filepath.Join(dir, name+".key"), "EC PRIVATE KEY", keyDER)
+	writePEM(t, ca.KeyFile, "EC PRIVATE KEY", keyDER)
 	return ca
-}
-
-func loadCA(t testing.TB, dir, name string) *CA {
-	t.Helper()
-	certPEM, err := os.ReadFile(filepath.Join(dir, name+".crt"))
-	if err != nil {
-		t.Fatalf("this broker has no TLS: %v", err)
-	}
-	keyPEM, _ := os.ReadFile(filepath.Join(dir, name+".key"))
-	cb, _ := pem.Decode(certPEM)
-	kb, _ := pem.Decode(keyPEM)
-	cert, err := x509.ParseCertificate(cb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := x509.ParseECPrivateKey(kb.Bytes)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return &CA{CertFile: filepath.Join(dir, name+".crt"), dir: dir, cert: cert, key: key}
 }
 
 // Issue makes a certificate for name valid until notAfter (a server's for

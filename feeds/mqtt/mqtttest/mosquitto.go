@@ -33,12 +33,18 @@ type Broker struct {
 	t        testing.TB
 	cmd      *exec.Cmd
 	certPort int
+	ca       *CA
 }
 
 // Secured says how a broker is secured; the zero value is an open broker.
 type Secured struct {
-	// Users are user names and passwords; none means anonymous access.
+	// Users are user names and passwords; none (and no PasswordFile) means
+	// anonymous access.
 	Users map[string]string
+	// PasswordFile is a mosquitto_passwd file to start from; Users are added.
+	PasswordFile string
+	// CA signs the broker's certificate; nil makes one.
+	CA *CA
 	// ACL is the access control list, in Mosquitto's acl_file syntax.
 	ACL string
 	// TLS serves ssl:// with a certificate from a CA made for the test.
@@ -83,7 +89,11 @@ listener %d 127.0.0.1
 `, currentUser(t), b.Dir, b.LogFile(), b.Port)
 	var tlsConf, aclConf string
 	if s.TLS || s.ClientCerts {
-		ca := NewCA(t, b.Dir, "test-ca")
+		ca := s.CA
+		if ca == nil {
+			ca = NewCA(t, b.Dir, "test-ca")
+		}
+		b.ca = ca
 		cert, key := ca.Issue(t, "localhost", time.Now().Add(24*time.Hour), true)
 		tlsConf = fmt.Sprintf("cafile %s\ncertfile %s\nkeyfile %s\n", ca.CertFile, cert, key)
 	}
@@ -98,10 +108,10 @@ listener %d 127.0.0.1
 		conf += tlsConf + "require_certificate false\n"
 		b.URL = fmt.Sprintf("ssl://127.0.0.1:%d", b.Port)
 	}
-	if len(s.Users) == 0 {
+	if len(s.Users) == 0 && s.PasswordFile == "" {
 		conf += "allow_anonymous true\n"
 	} else {
-		conf += "allow_anonymous false\npassword_file " + b.passwords(s.Users) + "\n"
+		conf += "allow_anonymous false\npassword_file " + b.passwords(s.PasswordFile, s.Users) + "\n"
 	}
 	conf += aclConf
 	if s.ClientCerts {
@@ -128,15 +138,17 @@ func (b *Broker) Log() string {
 }
 
 // CAFile is the certificate authority of a TLS broker.
-func (b *Broker) CAFile() string { return filepath.Join(b.Dir, "test-ca.crt") }
+func (b *Broker) CAFile() string { return b.ca.CertFile }
 
 // CA returns the certificate authority of a TLS broker, to issue client
 // certificates with.
-func (b *Broker) CA() *CA { return loadCA(b.t, b.Dir, "test-ca") }
+func (b *Broker) CA() *CA { return b.ca }
 
-func (b *Broker) passwords(users map[string]string) string {
+func (b *Broker) passwords(file string, users map[string]string) string {
 	b.t.Helper()
-	file := filepath.Join(b.Dir, "passwords")
+	if file == "" {
+		file = filepath.Join(b.Dir, "passwords")
+	}
 	for user, pass := range users {
 		args := []string{"-b", file, user, pass}
 		if _, err := os.Stat(file); err != nil {
