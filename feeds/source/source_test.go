@@ -80,7 +80,11 @@ func TestBadFeedsAreErrors(t *testing.T) {
 	defer srv.Close()
 	cases := map[string]string{"/500": "500", "/slow": "unreachable", "/big": "larger than 20 MiB", "/bad": "not a feed"}
 	for path, says := range cases {
-		s := &source.Source{Name: "t", Location: srv.URL + path, Decode: lines, Timeout: 200 * time.Millisecond}
+		timeout := 10 * time.Second
+		if path == "/slow" {
+			timeout = 200 * time.Millisecond
+		}
+		s := &source.Source{Name: "t", Location: srv.URL + path, Decode: lines, Timeout: timeout}
 		if _, err := s.Fetch(context.Background()); err == nil || !strings.Contains(err.Error(), says) {
 			t.Errorf("%s: got %v, want an error saying %q", path, err, says)
 		}
