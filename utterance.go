@@ -121,7 +121,7 @@ type Action struct {
 
 // Signal is the state shown by light and vibration.
 type Signal struct {
-	Alerts   int      // active alerts at the device's stops
-	Severity Severity // the most severe of them
-	Stale    bool     // the information may be out of date
+	Alerts   int      `json:"alerts"`   // active alerts at the device's stops
+	Severity Severity `json:"severity"` // the most severe of them
+	Stale    bool     `json:"stale"`    // the information may be out of date
 }

@@ -1,14 +1,24 @@
 #!/usr/bin/env bash
 # Runs all of halte's tests against the real parts: Mosquitto (each test
 # starts its own on a free loopback port), espeak-ng, ALSA (into a file),
-# bbolt files, and the public feeds in ../shared/corpus.
+# bbolt files, headless Chromium with axe-core for the stop's screen, and
+# the public feeds in ../shared/corpus.
 #   scripts/test.sh
-# Installs mosquitto, espeak-ng, libasound2-dev and pkg-config with apt if missing.
+# Installs mosquitto, espeak-ng, libasound2-dev, pkg-config, chromium and
+# npm with apt if missing, and axe-core with npm into ~/.cache/halte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_go
-need_packages mosquitto espeak-ng libasound2-dev pkg-config
+need_packages mosquitto espeak-ng libasound2-dev pkg-config chromium
+command -v npm >/dev/null || need_packages nodejs npm
+npm_dir=${XDG_CACHE_HOME:-$HOME/.cache}/halte/npm
+if [[ ! -f $npm_dir/node_modules/axe-core/axe.min.js ]]; then
+    echo "halte: installing axe-core (npm) into $npm_dir" >&2
+    mkdir -p "$npm_dir"
+    npm install --prefix "$npm_dir" --no-save --no-audit --no-fund --loglevel=error axe-core@4 >&2
+fi
+export HALTE_AXE=$npm_dir/node_modules/axe-core/axe.min.js
 if [[ ! -d ../shared/corpus ]]; then
     echo "halte: ../shared/corpus is missing; the feed conformance tests will be skipped (and fail in CI)" >&2
 fi

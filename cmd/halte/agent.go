@@ -25,6 +25,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.Var(&revoked, "revoke", "a key `id` no longer trusted; repeatable")
 	device := fs.String("device", "", "this device's `name`; overrides the file")
 	stateDir := fs.String("state-dir", "", "`folder` of the state file; overrides the file")
+	httpAddr := fs.String("http", "", "serve the stop's screen at this `address` (host:port), e.g. 127.0.0.1:8080")
 	wavDir := fs.String("wav-dir", "", "write announcements as WAV files in this `folder` instead of playing them")
 	var stops, langs listFlag
 	fs.Var(&stops, "stop", "a stop `id` this device speaks for; repeatable; overrides the file")
@@ -55,6 +56,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg.Insecure = cfg.Insecure || *insecure
 	override(&cfg.Device, *device)
 	override(&cfg.StateDir, *stateDir)
+	override(&cfg.HTTP, *httpAddr)
 	if len(stops) > 0 {
 		cfg.Stops = stops
 	}

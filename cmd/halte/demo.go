@@ -63,8 +63,13 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	defer stopBroker()
+	screen, err := freeAddress()
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "halte demo: broker %s, hub on a sample Ghent GTFS, device at stop %s (Gent Korenmarkt perron 1)\n", broker, demoStop)
 	fmt.Fprintf(stdout, "halte demo: keys made for the demo: operator %s signs alerts, hub %s signs stop documents\n", keys.operator.ID(), keys.hub.ID())
+	fmt.Fprintf(stdout, "halte demo: the stop's screen, with its light and vibration: http://%s/\n", screen)
 
 	done := make(chan struct{}, 2)
 	go func() {
@@ -75,7 +80,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	announced := make(chan agent.Announcement, 16)
 	dev, err := agent.New(agent.Config{
 		Broker: broker, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
-		Languages: []string{"nl", "fr"}, StartupWait: time.Second, HubKeys: []string{keys.hubPublic},
+		Languages: []string{"nl", "fr"}, StartupWait: time.Second, HubKeys: []string{keys.hubPublic}, HTTP: screen,
 		// Faster than at a real stop, so that the demo shows a repeat.
 		Announce: agent.AnnounceConfig{Coalesce: 500 * time.Millisecond, MinGap: 2 * time.Second, RepeatEvery: 5 * time.Second},
 	}, agent.Deps{
@@ -274,15 +279,23 @@ func eveningAfter(t time.Time) time.Time {
 	return evening
 }
 
+// freeAddress finds a free loopback port.
+func freeAddress() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
 // startEmbeddedBroker runs a mochi-mqtt broker on a free loopback port. It
 // keeps retained messages in memory, without expiry, for the demo's life.
 func startEmbeddedBroker() (string, func(), error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := freeAddress()
 	if err != nil {
 		return "", nil, err
 	}
-	addr := l.Addr().String()
-	l.Close()
 	caps := mochi.NewDefaultServerCapabilities()
 	caps.MaximumMessageExpiryInterval = 0 // keep retained documents for the demo's whole life
 	server := mochi.New(&mochi.Options{

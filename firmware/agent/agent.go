@@ -84,6 +84,7 @@ type Agent struct {
 	docs        map[string]halte.StopState
 	lastContact time.Time
 	signal      halte.Signal
+	lastPulse   time.Time
 	stats       Stats
 }
 

@@ -47,6 +47,8 @@ type Config struct {
 	// StartupWait is how long the device waits for the broker before it
 	// announces what it last knew; 0 means 3 s.
 	StartupWait time.Duration `yaml:"startup_wait"`
+	// HTTP is the address of the stop's screen (host:port); "" means none.
+	HTTP string `yaml:"http"`
 	// LexiconDir holds the operator's pronunciation lexicons, one file per
 	// language (nl.txt, fr.txt...), added to the built-in ones; "" means none.
 	LexiconDir string `yaml:"lexicon_dir"`

@@ -50,6 +50,9 @@ func (a *Agent) apply(act halte.Action, v *voice) {
 	case halte.Skip:
 		v.skip()
 	case halte.Acknowledge:
+		a.mu.Lock()
+		a.lastPulse = a.deps.Now()
+		a.mu.Unlock()
 		if a.deps.Indicator != nil {
 			a.deps.Indicator.Acknowledge()
 		}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
+	"net/http"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/device/kiosk"
 	"github.com/halte-transit/halte/feeds/mqtt"
 )
 
@@ -89,6 +92,11 @@ func (a *Agent) Run(ctx context.Context) error {
 	case <-ctx.Done():
 		return nil
 	}
+	if a.cfg.HTTP != "" {
+		if err := a.serveScreen(ctx); err != nil {
+			return err
+		}
+	}
 	v := newVoice()
 	prepare := make(chan struct{}, 1)
 	done := make(chan struct{}, 3)
@@ -102,6 +110,22 @@ func (a *Agent) Run(ctx context.Context) error {
 	for range 3 {
 		<-done
 	}
+	return nil
+}
+
+// serveScreen serves the stop's screen on cfg.HTTP until ctx ends.
+func (a *Agent) serveScreen(ctx context.Context) error {
+	l, err := net.Listen("tcp", a.cfg.HTTP)
+	if err != nil {
+		return fmt.Errorf("config key http: %w", err)
+	}
+	srv := &http.Server{Handler: kiosk.New(a), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	a.log.Info("screen served", "url", "http://"+l.Addr().String()+"/")
 	return nil
 }
 

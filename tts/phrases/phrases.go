@@ -92,6 +92,10 @@ func base(tag string) string {
 	return b
 }
 
+// Capitalize puts the first letter in upper case, for a phrase that starts
+// a sentence or a line.
+func Capitalize(s string) string { return capitalize(s) }
+
 func capitalize(s string) string {
 	for i, r := range s {
 		return strings.ToUpper(string(r)) + s[i+len(string(r)):]
