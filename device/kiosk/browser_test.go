@@ -134,11 +134,11 @@ func shoot(t *testing.T, ctx context.Context, state string) {
 
 // site is a real agent with its screen, fed by a real Mosquitto.
 type site struct {
-	url    string
-	log    *testkit.Log
-	hub    func(halte.StopState)
-	agent  *agent.Agent
-	stop   func()
+	url   string
+	log   *testkit.Log
+	hub   func(halte.StopState)
+	agent *agent.Agent
+	stop  func()
 }
 
 func startSite(t *testing.T, staleAfter time.Duration) *site {
