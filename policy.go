@@ -82,8 +82,9 @@ func (p *Policy) Step(docs map[string]StopState, ev Event) []Action {
 		if p.speaking != nil && p.speaking.Seq == ev.Seq {
 			p.speaking = nil
 		}
-	case Press:
+	case Touch:
 		acts = append(acts, Action{Kind: Acknowledge})
+	case Press:
 		acts = append(acts, p.press(docs, ev.Gesture, now)...)
 	case RemoteTrigger:
 		if p.lastRemote.IsZero() || now.Sub(p.lastRemote) >= p.rules.RemoteGap {

@@ -142,10 +142,13 @@ func TestOnDemand(t *testing.T) {
 	s := newSim(t, rules)
 	s.set()
 	t.Run("no alert: an honest answer with the last update", func(t *testing.T) {
+		if acts := s.step(halte.Event{Kind: halte.Touch}); len(acts) != 1 || acts[0].Kind != halte.Acknowledge {
+			t.Fatalf("the touch is not acknowledged at once: %+v", acts)
+		}
 		acts := s.press(halte.Single)
 		u := one(t, acts)
-		if !has(acts, halte.Acknowledge) || acts[0].Kind != halte.Acknowledge {
-			t.Fatalf("the press is not acknowledged first: %+v", acts)
+		if has(acts, halte.Acknowledge) {
+			t.Fatalf("the gesture is acknowledged again: %+v", acts)
 		}
 		if shape(u) != "none" || !u.Items[0].Since.Equal(t0) || u.Priority != halte.PriorityTraveler || u.Trigger != halte.TriggerButton {
 			t.Fatalf("got %q %+v", shape(u), u)

@@ -85,6 +85,7 @@ type EventKind int
 // The events the policy takes.
 const (
 	Tick          EventKind = iota // time passed (a wake-up came due), or stored state changed
+	Touch                          // the button went down: acknowledge at once, before the gesture is known
 	Press                          // the button, with Gesture
 	RemoteTrigger                  // a trigger over MQTT: speak now
 	Contact                        // word from the hub: a document or its heartbeat
@@ -108,7 +109,7 @@ type ActionKind int
 const (
 	Say         ActionKind = iota // say Utterance, cutting what is playing
 	Skip                          // cut the current item and go on with the next
-	Acknowledge                   // a short vibration or click: the press was received
+	Acknowledge                   // a short vibration or click: the touch was felt
 	SetSignal                     // show Signal on the LED and vibration motor
 )
 
@@ -124,4 +125,5 @@ type Signal struct {
 	Alerts   int      `json:"alerts"`   // active alerts at the device's stops
 	Severity Severity `json:"severity"` // the most severe of them
 	Stale    bool     `json:"stale"`    // the information may be out of date
+	Fault    bool     `json:"fault"`    // a part of the device fails (set by the device, not the policy)
 }

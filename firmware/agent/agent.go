@@ -207,6 +207,9 @@ func (a *Agent) Ready() <-chan struct{} { return a.ready }
 // Close releases the state file.
 func (a *Agent) Close() error { return a.store.Close() }
 
+// Touch tells the policy the button went down; it is acknowledged at once.
+func (a *Agent) Touch() { a.event(halte.Event{Kind: halte.Touch}) }
+
 // Press hands the policy a gesture on the button (or the screen's control).
 func (a *Agent) Press(g halte.Gesture) { a.event(halte.Event{Kind: halte.Press, Gesture: g}) }
 

@@ -54,7 +54,10 @@ func (a *Agent) View(lang string) kiosk.View {
 }
 
 // Speak does what the physical button does: a single press.
-func (a *Agent) Speak() { a.Press(halte.Single) }
+func (a *Agent) Speak() {
+	a.Touch()
+	a.Press(halte.Single)
+}
 
 func periodEnd(al halte.Alert, now time.Time) time.Time {
 	for _, p := range al.Periods {
