@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/device/gpio"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/tts"
@@ -70,20 +71,29 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError(fs, "%v", err)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	indicator, button, err := openPins(cfg.Pins)
+	if err != nil {
+		return fmt.Errorf("config key pins: %w", err)
+	}
 	speaker, err := openSpeaker(cfg.Audio)
 	if err != nil {
 		log.Error("no audio output; announcements are only logged", "err", err)
 	}
 	a, err := agent.New(cfg, agent.Deps{
-		Engine:  tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate, SlowRate: cfg.Audio.SlowRate},
-		Speaker: speaker,
-		Chime:   audio.Chime(),
-		Logger:  log,
+		Engine:    tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate, SlowRate: cfg.Audio.SlowRate},
+		Speaker:   speaker,
+		Chime:     audio.Chime(),
+		Indicator: indicator,
+		Logger:    log,
 	})
 	if err != nil {
 		return err
 	}
 	defer a.Close()
+	go indicator.Run(ctx)
+	if button != nil {
+		go button.Run(ctx, a.Touch, func(e gpio.Event) { a.Press(e.Gesture) })
+	}
 	return a.Run(ctx)
 }
 

@@ -119,3 +119,32 @@ func TestHubRefusesToRunUnsignedUnlessInsecure(t *testing.T) {
 		t.Fatalf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+func TestSelftest(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	r := runHalte(t, nil, "selftest", "--sim")
+	if r.code != 0 {
+		t.Fatalf("selftest --sim: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, part := range []string{"speech", "audio", "light", "vibration", "button"} {
+		mustContain(t, "the self-test's report", r.stdout, part)
+	}
+	if strings.Contains(r.stdout, "FAULT") {
+		t.Fatalf("faults in a simulated self-test:\n%s", r.stdout)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "pins.yaml")
+	os.WriteFile(cfg, []byte("broker: tcp://127.0.0.1:1\ndevice: d\nstops: [s]\nstate_dir: "+dir+"\ninsecure: true\n"+
+		"audio: {output: none}\npins: {button: {name: GPIO17, active_low: true}, led: GPIO27, vibration: GPIO22}\n"), 0o644)
+	if _, err := os.Stat("/dev/gpiochip0"); err == nil {
+		t.Skip("this machine has GPIO")
+	}
+	r = runHalte(t, nil, "agent", "--config", cfg)
+	if r.code == 0 || !strings.Contains(r.stderr, "pin GPIO17 (button) cannot be opened: this machine has no GPIO") {
+		t.Fatalf("agent with pins on a machine without GPIO: exit %d: %s", r.code, r.stderr)
+	}
+	r = runHalte(t, nil, "selftest", "--config", cfg)
+	if r.code == 0 || !strings.Contains(r.stdout, "GPIO17") {
+		t.Fatalf("selftest with pins on a machine without GPIO: exit %d: %s", r.code, r.stdout)
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/audio"
+	"github.com/halte-transit/halte/device/sim"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
@@ -85,6 +86,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Announce: agent.AnnounceConfig{Coalesce: 500 * time.Millisecond, MinGap: 2 * time.Second, RepeatEvery: 5 * time.Second},
 	}, agent.Deps{
 		Engine: tts.Espeak{}, Speaker: speaker, Chime: audio.Chime(), Logger: log,
+		Indicator:  &sim.Terminal{Out: stdout},
 		OnAnnounce: func(a agent.Announcement) { announced <- a },
 	})
 	if err != nil {
@@ -95,6 +97,8 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		dev.Run(ctx)
 		done <- struct{}{}
 	}()
+	go sim.Keyboard(ctx, os.Stdin, dev.Touch, dev.Press)
+	fmt.Fprintln(stdout, "halte demo: you are the traveler too: Enter is a single press on the button, d and Enter a double, l and Enter a long one")
 
 	select {
 	case <-dev.Ready():
@@ -178,7 +182,11 @@ func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent
 		}
 		return mqtt.Publish(ctx, client, mqtt.OperatorAlertTopic(a.ID), true, signed)
 	}
-	press := func(g halte.Gesture) error { dev.Press(g); return nil }
+	press := func(g halte.Gesture) error {
+		dev.Touch()
+		dev.Press(g)
+		return nil
+	}
 	cancel := func(id string) error { return publish(halte.Alert{ID: id, Cancelled: true}) }
 	steps := []struct {
 		say  string

@@ -23,6 +23,7 @@ Usage:
   halte alert publish --broker URL [flags]       publish or update an operator alert
   halte alert cancel --broker URL ID             end an operator alert
   halte keys gen --out PREFIX                    make a signing key pair
+  halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
                                                  what a stop will say about an alert
 
@@ -54,12 +55,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"agent": runAgent,
-		"hub":   runHub,
-		"alert": runAlert,
-		"demo":  runDemo,
-		"say":   runSay,
-		"keys":  runKeys,
+		"agent":    runAgent,
+		"hub":      runHub,
+		"alert":    runAlert,
+		"demo":     runDemo,
+		"say":      runSay,
+		"keys":     runKeys,
+		"selftest": runSelftest,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

@@ -47,6 +47,8 @@ type Config struct {
 	// StartupWait is how long the device waits for the broker before it
 	// announces what it last knew; 0 means 3 s.
 	StartupWait time.Duration `yaml:"startup_wait"`
+	// Pins are the button, LED and vibration motor; none means no pins.
+	Pins Pins `yaml:"pins"`
 	// HTTP is the address of the stop's screen (host:port); "" means none.
 	HTTP string `yaml:"http"`
 	// LexiconDir holds the operator's pronunciation lexicons, one file per
@@ -56,6 +58,35 @@ type Config struct {
 	Announce AnnounceConfig `yaml:"announce"`
 	// Audio says where speech goes.
 	Audio AudioConfig `yaml:"audio"`
+}
+
+// Pins name the device's pins as on the board ("GPIO17"); a pin left out
+// is not used.
+type Pins struct {
+	Button    Pin `yaml:"button"`
+	LED       Pin `yaml:"led"`
+	Vibration Pin `yaml:"vibration"`
+}
+
+// Pin is one pin: its name, and whether it is active low. In YAML, a name
+// alone ("GPIO17") or a mapping ({name: GPIO17, active_low: true}).
+type Pin struct {
+	Name      string `yaml:"name"`
+	ActiveLow bool   `yaml:"active_low"`
+}
+
+// UnmarshalYAML reads a pin given as a name or as a mapping.
+func (p *Pin) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		return n.Decode(&p.Name)
+	}
+	type plain Pin
+	var v plain
+	if err := n.Decode(&v); err != nil {
+		return err
+	}
+	*p = Pin(v)
+	return nil
 }
 
 // AnnounceConfig is the announcement policy's configuration; the zero value
