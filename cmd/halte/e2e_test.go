@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -107,5 +108,76 @@ func TestHubReadsFeeds(t *testing.T) {
 	})
 	if a := got["200801"].Alerts[0]; a.Effect != halte.AccessibilityIssue || !strings.HasPrefix(a.Source, "siri-sx ") {
 		t.Fatalf("Dampoort: %+v", a)
+	}
+}
+
+// TestAudioDeviceComesBack starts the agent with no sound card: it runs,
+// says so in its log and status, logs what it would say; once the card is
+// there, it speaks through it.
+func TestAudioDeviceComesBack(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	broker := mqtttest.Start(t)
+	// ALSA reads its configuration again when the top file named by
+	// ALSA_CONFIG_PATH changes: first no card, then one that writes to a file.
+	home, raw := testkit.ALSAToFile(t)
+	working, _ := os.ReadFile(filepath.Join(home, ".asoundrc"))
+	working = append(working, "pcm.null { type null }\n"...) // alsa.conf, which this file replaces, has it
+	conf := filepath.Join(t.TempDir(), "asound.conf")
+	if err := os.WriteFile(conf, []byte("pcm.!default { type hw card 7 }\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	agent := startHalte(t, []string{"HOME=" + home, "ALSA_CONFIG_PATH=" + conf}, "agent", "--broker", broker.URL, "--device", "nocard",
+		"--stop", "200101", "--state-dir", t.TempDir(), "--insecure")
+	testkit.WaitFor(t, 20*time.Second, "the audio fault in the log", func() bool {
+		return len(agent.log.Lines("audio device fault; the light, the screen and the log go on")) > 0
+	})
+	statuses := make(chan map[string]any, 20)
+	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "hub-like", Logger: (&testkit.Log{}).Logger()})
+	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
+		t.Fatal(tok.Error())
+	}
+	defer c.Disconnect(50)
+	c.Subscribe(mqtt.DeviceStatusTopic("nocard"), 1, func(_ paho.Client, m paho.Message) {
+		var st map[string]any
+		if json.Unmarshal(m.Payload(), &st) == nil {
+			statuses <- st
+		}
+	}).Wait()
+	doc := func(version uint64, id string) []byte { // a stop document as the hub makes it
+		raw, _ := json.Marshal(halte.StopState{Stop: "200101", Version: version, IssuedAt: time.Now().UTC(),
+			Alerts: []halte.Alert{{ID: id, Version: 1, Effect: halte.Detour, Stops: []string{"200101"}, Header: halte.Text{"nl": "Tram 1 rijdt om."}}}})
+		return raw
+	}
+	c.Publish(mqtt.StopTopic("200101"), 1, true, doc(1, "first")).Wait()
+	testkit.WaitFor(t, 20*time.Second, "the announcement in the log, without a card", func() bool {
+		return len(agent.log.Lines("announce")) > 0 && len(agent.log.Lines("audio output failed")) > 0
+	})
+	testkit.WaitFor(t, 20*time.Second, "the fault in the status", func() bool {
+		for {
+			select {
+			case st := <-statuses:
+				sig, _ := st["signal"].(map[string]any)
+				if st["audio"] != "ok" && sig["fault"] == true {
+					return true
+				}
+			default:
+				return false
+			}
+		}
+	})
+
+	// The card comes.
+	if err := os.WriteFile(conf, working, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, 20*time.Second, "the audio device to be taken back", func() bool {
+		return len(agent.log.Lines("audio device ready")) > 0
+	})
+	c.Publish(mqtt.TriggerTopic("200101"), 1, false, []byte("{}")).Wait() // an instructor asks the stop to speak
+	testkit.WaitFor(t, 20*time.Second, "the answer to be played", func() bool {
+		return len(agent.log.Lines("announcement played")) > 0
+	})
+	if length, _ := testkit.Audible(t, raw, audio.Rate); length < time.Second {
+		t.Fatalf("%s of sound reached ALSA once the card was back", length)
 	}
 }

@@ -32,6 +32,13 @@ type Speaker interface {
 	Play(ctx context.Context, clip halte.PCM, volume float64, label string) error
 }
 
+// Checked is a Speaker that can tell whether it can play, and tries to
+// recover when asked (a sound card that comes and goes).
+type Checked interface {
+	Speaker
+	Status() error
+}
+
 // Indicator shows the policy's signal on the LED and vibration motor, and
 // acknowledges a press with a short pulse.
 type Indicator interface {
@@ -85,6 +92,7 @@ type Agent struct {
 	lastContact time.Time
 	signal      halte.Signal
 	lastPulse   time.Time
+	audioErr    error // why the speaker cannot play; nil when it can
 	stats       Stats
 }
 

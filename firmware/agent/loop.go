@@ -58,11 +58,13 @@ func (a *Agent) apply(act halte.Action, v *voice) {
 		}
 	case halte.SetSignal:
 		a.mu.Lock()
-		a.signal = act.Signal
+		sig := act.Signal
+		sig.Fault = a.audioErr != nil // the policy does not know the device's parts
+		a.signal = sig
 		a.mu.Unlock()
-		a.log.Info("signal", "alerts", act.Signal.Alerts, "severity", string(act.Signal.Severity), "stale", act.Signal.Stale)
+		a.log.Info("signal", "alerts", sig.Alerts, "severity", string(sig.Severity), "stale", sig.Stale, "fault", sig.Fault)
 		if a.deps.Indicator != nil {
-			a.deps.Indicator.Show(act.Signal)
+			a.deps.Indicator.Show(sig)
 		}
 	}
 }

@@ -74,6 +74,7 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		},
 	})
+	go a.watchAudio(ctx, 2*time.Second)
 	client.Connect() // retries in the background; the device works offline meanwhile
 	defer func() {
 		if client.IsConnectionOpen() {
@@ -139,6 +140,10 @@ func (a *Agent) statusPayload(online bool) []byte {
 		versions[stop] = doc.Version
 	}
 	signal := a.signal
+	audio := "ok"
+	if a.audioErr != nil {
+		audio = a.audioErr.Error()
+	}
 	a.mu.Unlock()
 	stats := a.Stats()
 	b, _ := json.Marshal(struct {
@@ -147,9 +152,10 @@ func (a *Agent) statusPayload(online bool) []byte {
 		Stops    []string             `json:"stops"`
 		Versions map[string]uint64    `json:"versions"`
 		Signal   halte.Signal         `json:"signal"`
+		Audio    string               `json:"audio"`
 		Applied  int                  `json:"applied"`
 		Rejected map[halte.Reason]int `json:"rejected"`
 		At       time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, versions, signal, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
+	}{online, a.cfg.Device, a.cfg.Stops, versions, signal, audio, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }

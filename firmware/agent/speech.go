@@ -115,13 +115,55 @@ func (a *Agent) play(ctx context.Context, clip halte.PCM, volume float64, label 
 	if a.deps.Speaker == nil || len(clip.Samples) == 0 {
 		return false
 	}
-	if err := a.deps.Speaker.Play(ctx, clip, volume, label); err != nil {
-		if ctx.Err() == nil {
-			a.log.Error("audio output failed", "label", label, "err", err)
-		}
+	err := a.deps.Speaker.Play(ctx, clip, volume, label)
+	if ctx.Err() != nil {
+		return false
+	}
+	a.setAudio(err)
+	if err != nil {
+		a.log.Error("audio output failed", "label", label, "err", err)
 		return false
 	}
 	return true
+}
+
+// setAudio records whether the speaker can play; a change is logged, shown
+// on the light (a fault) and in the status.
+func (a *Agent) setAudio(err error) {
+	a.mu.Lock()
+	changed := (err == nil) != (a.audioErr == nil)
+	a.audioErr = err
+	a.signal.Fault = err != nil
+	sig := a.signal
+	a.mu.Unlock()
+	if !changed {
+		return
+	}
+	if err != nil {
+		a.log.Error("audio device fault; the light, the screen and the log go on", "err", err)
+	} else {
+		a.log.Info("audio device ready")
+	}
+	if a.deps.Indicator != nil {
+		a.deps.Indicator.Show(sig)
+	}
+}
+
+// watchAudio asks a checked speaker how it is, now and then, so that a
+// missing sound card is reported and taken back when it returns.
+func (a *Agent) watchAudio(ctx context.Context, every time.Duration) {
+	checked, ok := a.deps.Speaker.(Checked)
+	if !ok {
+		return
+	}
+	for {
+		a.setAudio(checked.Status())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(every):
+		}
+	}
 }
 
 func labelOf(ann Announcement) string {
