@@ -33,5 +33,7 @@ func openPins(p agent.Pins) (*gpio.Indicator, *gpio.Button, error) {
 	if p.Button.Name == "" {
 		return ind, nil, nil
 	}
-	return ind, &gpio.Button{Pin: button, ActiveLow: p.Button.ActiveLow}, nil
+	g := p.Gestures
+	return ind, &gpio.Button{Pin: button, ActiveLow: p.Button.ActiveLow,
+		Timings: gpio.Timings{Debounce: g.Debounce, Double: g.Double, Long: g.Long}}, nil
 }

@@ -66,6 +66,13 @@ type Pins struct {
 	Button    Pin `yaml:"button"`
 	LED       Pin `yaml:"led"`
 	Vibration Pin `yaml:"vibration"`
+	// Gestures are the button's timings; zero values mean the defaults
+	// (debounce 30 ms, double press within 350 ms, long press from 800 ms).
+	Gestures struct {
+		Debounce time.Duration `yaml:"debounce"`
+		Double   time.Duration `yaml:"double"`
+		Long     time.Duration `yaml:"long"`
+	} `yaml:"gestures"`
 }
 
 // Pin is one pin: its name, and whether it is active low. In YAML, a name

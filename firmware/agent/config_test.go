@@ -21,7 +21,8 @@ func TestExampleConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.StartupWait != 3*time.Second || c.Stops[0] != "200101" || c.Audio.Output != "alsa" ||
-		len(c.Announce.Volume.Quiet) != 0 || c.Announce.RepeatEvery != 15*time.Minute {
+		len(c.Announce.Volume.Quiet) != 0 || c.Announce.RepeatEvery != 15*time.Minute ||
+		c.Pins.Button != (agent.Pin{Name: "GPIO17", ActiveLow: true}) || c.Pins.LED.Name != "GPIO27" || c.Pins.Gestures.Long != 800*time.Millisecond {
 		t.Fatalf("read %+v", c)
 	}
 }
