@@ -16,12 +16,11 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/internal/testkit"
-	"github.com/halte-transit/halte/tts"
 )
 
 const stop = "200101"
@@ -75,22 +74,17 @@ func axeSource(t *testing.T) string {
 // enhanced (AAA) contrast rule. It returns the violations.
 func audit(t *testing.T, ctx context.Context, axe string) []string {
 	t.Helper()
-	var res []struct {
+	type violation struct {
 		ID    string `json:"id"`
 		Help  string `json:"help"`
 		Nodes []struct {
 			Target []string `json:"target"`
 		} `json:"nodes"`
 	}
+	var res []violation
 	run := func(options string) {
 		js := `axe.run(document, ` + options + `).then(r => r.violations)`
-		var got []struct {
-			ID    string `json:"id"`
-			Help  string `json:"help"`
-			Nodes []struct {
-				Target []string `json:"target"`
-			} `json:"nodes"`
-		}
+		var got []violation
 		if err := chromedp.Run(ctx, chromedp.Evaluate(axe, nil), chromedp.Evaluate(js, &got, awaitPromise)); err != nil {
 			t.Fatalf("axe: %v", err)
 		}
@@ -137,8 +131,7 @@ type site struct {
 	url   string
 	log   *testkit.Log
 	hub   func(halte.StopState)
-	agent *agent.Agent
-	stop  func()
+	agent *agenttest.Device
 }
 
 func startSite(t *testing.T, staleAfter time.Duration) *site {
@@ -151,21 +144,12 @@ func startSite(t *testing.T, staleAfter time.Duration) *site {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	s := &site{url: "http://" + addr + "/", log: &testkit.Log{}}
-	a, err := agent.New(agent.Config{Broker: broker.URL, Device: "screen", Stops: []string{stop}, StateDir: t.TempDir(),
+	s := &site{url: "http://" + addr + "/"}
+	s.agent = agenttest.Start(t, agent.Config{Broker: broker.URL, Device: "screen", Stops: []string{stop},
 		Insecure: true, Languages: []string{"nl", "fr", "en", "de"}, HTTP: addr, StartupWait: 200 * time.Millisecond,
 		Announce: agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond, StaleAfter: staleAfter},
-	}, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: t.TempDir()}, Chime: audio.Chime(), Logger: s.log.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.agent = a
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); a.Run(ctx) }()
-	s.stop = func() { cancel(); <-done; a.Close() }
-	t.Cleanup(s.stop)
-	<-a.Ready()
+	})
+	s.log = s.agent.Log
 	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "hub-like", Logger: (&testkit.Log{}).Logger()})
 	if err := mqtt.Connect(context.Background(), c); err != nil {
 		t.Fatal(err)

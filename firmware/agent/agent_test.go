@@ -55,7 +55,7 @@ func TestCancelledWhileStoppedIsNeverSpoken(t *testing.T) {
 	dev := startDevice(t, broker.URL, state)
 	publish(t, op, mqtt.OperatorAlertTopic("tram1"), tram1Alert(1))
 	dev.waitAnnounced(t, "tram1", 1)
-	dev.stop()
+	dev.Stop()
 
 	publish(t, op, mqtt.OperatorAlertTopic("tram1"), halte.Alert{ID: "tram1", Version: 2, Cancelled: true})
 	testkit.WaitFor(t, deadline, "the hub's document without the alert", func() bool {
@@ -83,7 +83,7 @@ func TestRestoresAndSpeaksWithoutBroker(t *testing.T) {
 	dev := startDevice(t, broker.URL, state)
 	publish(t, client(t, broker.URL, "operator"), mqtt.OperatorAlertTopic("tram1"), tram1Alert(1))
 	dev.waitAnnounced(t, "tram1", 1)
-	dev.stop()
+	dev.Stop()
 	broker.Stop()
 
 	offline := startDevice(t, broker.URL, state)
@@ -91,8 +91,8 @@ func TestRestoresAndSpeaksWithoutBroker(t *testing.T) {
 	if line["trigger"] != "start" || !strings.Contains(line["text"].(string), "Tram 1 rijdt niet") {
 		t.Fatalf("restored announcement %v", line)
 	}
-	if len(offline.log.Lines("broker not reached; announcing the stored state")) != 1 {
-		t.Fatalf("the device did not say it works offline:\n%s", offline.log)
+	if len(offline.Log.Lines("broker not reached; announcing the stored state")) != 1 {
+		t.Fatalf("the device did not say it works offline:\n%s", offline.Log)
 	}
 	offline.waitWAVs(t, 1)
 }
@@ -164,9 +164,9 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 	for i, b := range bad {
 		publish(t, hubLike, mqtt.StopTopic(stop), []byte(b.payload))
 		testkit.WaitFor(t, deadline, "refusal of bad document", func() bool {
-			return len(dev.log.Lines("stop document refused")) == i+1
+			return len(dev.Log.Lines("stop document refused")) == i+1
 		})
-		line := dev.log.Lines("stop document refused")[i]
+		line := dev.Log.Lines("stop document refused")[i]
 		if line["reason"] != string(b.reason) || line["err"] == "" {
 			t.Fatalf("payload %d: refusal %v, want reason %s and the problem named", i, line, b.reason)
 		}
@@ -222,7 +222,7 @@ func TestPressAndRemoteTrigger(t *testing.T) {
 	dev.waitAnnounced(t, "major", 1)
 
 	// What a press says is synthesized ahead, in the cache.
-	cache, err := tts.OpenCache(tts.Espeak{}, filepath.Join(dev.stateDir, "cache"), 0)
+	cache, err := tts.OpenCache(tts.Espeak{}, filepath.Join(dev.StateDir, "cache"), 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,7 +265,7 @@ func TestFeedAlertStopsBeingSpoken(t *testing.T) {
 
 	write(`{"header": {"gtfs_realtime_version": "2.0"}, "entity": []}`)
 	testkit.WaitFor(t, deadline, "the document without the alert", func() bool {
-		return len(dev.log.Lines("stop document stored")) >= 2
+		return len(dev.Log.Lines("stop document stored")) >= 2
 	})
 	dev.Press(halte.Single)
 	if answer := dev.waitTrigger(t, "button", 1); !strings.HasPrefix(answer[0], "Geen storingen gemeld voor deze halte.") {

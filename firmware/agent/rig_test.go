@@ -12,16 +12,14 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
-	"github.com/halte-transit/halte/firmware/store"
+	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/internal/testkit"
-	"github.com/halte-transit/halte/tts"
 )
 
 // stop is the sample Ghent stop the tests' device speaks for (tram 1).
@@ -30,67 +28,21 @@ const stop = "200101"
 const deadline = 20 * time.Second
 
 // device is a running agent with its log and WAV output.
-type device struct {
-	*agent.Agent
-	log      *testkit.Log
-	wavDir   string
-	stateDir string
-	stop     func()
-}
+type device struct{ *agenttest.Device }
 
 // startDevice runs an agent for stop, with its state in stateDir, speaking
 // into WAV files. Its state file is checked for consistency when it stops.
 func startDevice(t *testing.T, broker, stateDir string) *device {
 	t.Helper()
-	testkit.RequireTool(t, "espeak-ng")
-	d := &device{log: &testkit.Log{}, wavDir: t.TempDir(), stateDir: stateDir}
-	a, err := agent.New(agent.Config{
+	return &device{agenttest.Start(t, agent.Config{
 		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
 		StartupWait: 300 * time.Millisecond, Insecure: true,
 		Announce: agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond},
-	}, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Chime: audio.Chime(), Logger: d.log.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Agent = a
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		if err := a.Run(ctx); err != nil {
-			t.Errorf("agent: %v", err)
-		}
-	}()
-	stopped := false
-	d.stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		cancel()
-		<-done
-		a.Close()
-		s, err := store.Open(stateDir)
-		if err != nil {
-			t.Errorf("reopen state file: %v", err)
-			return
-		}
-		defer s.Close()
-		if err := s.Check(); err != nil {
-			t.Errorf("state file inconsistent: %v", err)
-		}
-	}
-	t.Cleanup(d.stop)
-	select {
-	case <-a.Ready():
-	case <-time.After(deadline):
-		t.Fatalf("the device did not start within %s:\n%s", deadline, d.log)
-	}
-	return d
+	})}
 }
 
 // announcements returns the alerts announced so far, with their triggers.
-func (d *device) announcements() []map[string]any { return d.log.Lines("announce") }
+func (d *device) announcements() []map[string]any { return d.Log.Lines("announce") }
 
 // waitAnnounced waits until alert has been announced n times in all.
 func (d *device) waitAnnounced(t *testing.T, alert string, n int) map[string]any {
@@ -228,7 +180,7 @@ func (d *device) waitWAVs(t *testing.T, n int) []string {
 	t.Helper()
 	var files []string
 	testkit.WaitFor(t, deadline, "speech written as WAV", func() bool {
-		all, _ := filepath.Glob(filepath.Join(d.wavDir, "*.wav"))
+		all, _ := filepath.Glob(filepath.Join(d.WAVDir, "*.wav"))
 		files = nil
 		for _, f := range all {
 			if !strings.HasSuffix(f, "-chime.wav") {

@@ -14,7 +14,6 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
@@ -22,9 +21,9 @@ import (
 	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/sign/signtest"
 	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/testkit"
-	"github.com/halte-transit/halte/tts"
 )
 
 // secureSite is a set-up as deployed: Mosquitto with TLS, the shipped ACL
@@ -148,23 +147,7 @@ func (s *secureSite) client(t *testing.T, user, id string) paho.Client {
 // startConfigured starts an agent from a configuration, speaking into WAVs.
 func startConfigured(t *testing.T, cfg agent.Config) *device {
 	t.Helper()
-	d := &device{log: &testkit.Log{}, wavDir: t.TempDir(), stateDir: cfg.StateDir}
-	a, err := agent.New(cfg, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.wavDir}, Chime: audio.Chime(), Logger: d.log.Logger()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	d.Agent = a
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); a.Run(ctx) }()
-	d.stop = func() { cancel(); <-done; a.Close() }
-	t.Cleanup(d.stop)
-	select {
-	case <-a.Ready():
-	case <-time.After(deadline):
-		t.Fatalf("the device did not start:\n%s", d.log)
-	}
-	return d
+	return &device{agenttest.Start(t, cfg)}
 }
 
 func signedJSON(t *testing.T, s *sign.Signer, v any) []byte {
@@ -341,7 +324,7 @@ func TestHostileInputIsNeverSpoken(t *testing.T) {
 			mod(&c)
 			d := startConfigured(t, c)
 			testkit.WaitFor(t, deadline, name+": the failure in the log", func() bool {
-				return len(d.log.Lines("broker connection failed")) > 0
+				return len(d.Log.Lines("broker connection failed")) > 0
 			})
 			if d.Stats().Applied != 0 || len(d.announcements()) != 0 {
 				t.Fatalf("%s: the device heard something", name)
@@ -365,7 +348,7 @@ func TestHostileInputIsNeverSpoken(t *testing.T) {
 
 func refusals(d *device, r halte.Reason) int {
 	n := 0
-	for _, l := range d.log.Lines("stop document refused") {
+	for _, l := range d.Log.Lines("stop document refused") {
 		if l["reason"] == string(r) {
 			n++
 		}
@@ -390,8 +373,8 @@ func mustJSON(v any) []byte {
 // storedVersion reads the device's state file after the device stops.
 func (d *device) storedVersion(t *testing.T) uint64 {
 	t.Helper()
-	d.stop()
-	st, err := store.Open(d.stateDir)
+	d.Stop()
+	st, err := store.Open(d.StateDir)
 	if err != nil {
 		t.Fatal(err)
 	}
