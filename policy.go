@@ -32,8 +32,13 @@ type Policy struct {
 	signal      Signal
 	wake        time.Time
 	seq         uint64
-	scanned     bool // the first scan finds what the device knew at start
+	scanned     bool      // the first scan finds what the device knew at start
+	hold        time.Time // no automatic announcement before this
 }
+
+// Hold keeps automatic announcements back until t; a Synced event ends the
+// hold early. A traveler's press is answered all the same.
+func (p *Policy) Hold(t time.Time) { p.hold = t }
 
 type pendingAlert struct {
 	stop    string
@@ -71,6 +76,8 @@ func (p *Policy) Step(docs map[string]StopState, ev Event) []Action {
 	switch ev.Kind {
 	case Contact:
 		p.lastContact = now
+	case Synced:
+		p.hold = time.Time{}
 	case Playing:
 		if p.speaking != nil && p.speaking.Seq == ev.Seq {
 			p.item = ev.Index
@@ -206,6 +213,9 @@ func (p *Policy) scan(docs map[string]StopState, now time.Time) {
 // once the burst is over and the minimum gap has passed, else the periodic
 // repeat. Nothing cuts a traveler's answer; a severe change may cut a repeat.
 func (p *Policy) flush(docs map[string]StopState, now time.Time) []Action {
+	if now.Before(p.hold) {
+		return nil
+	}
 	gapOK := p.lastAuto.IsZero() || now.Sub(p.lastAuto) >= p.rules.MinGap
 	volume, silent := p.rules.Volume.At(now.In(p.rules.Location))
 	if len(p.pending) > 0 && now.Sub(p.firstChange) >= p.rules.Coalesce && gapOK {
@@ -311,6 +321,7 @@ func (p *Policy) nextWake(docs map[string]StopState, now time.Time) time.Time {
 	}
 	at(since.Add(p.rules.StaleAfter + time.Nanosecond))
 	at(p.langUntil)
+	at(p.hold)
 	for _, doc := range docs {
 		for _, a := range doc.Alerts {
 			for _, per := range a.Periods {

@@ -424,3 +424,29 @@ func TestRemoteTriggerIsRateLimited(t *testing.T) {
 		t.Fatalf("after the traveler's answer: %s", u.Trigger)
 	}
 }
+
+// TestStartUpHold: at start, what the device knew is announced only once
+// the hold ends (the broker synced, or the wait passed); a press is
+// answered at once all the same.
+func TestStartUpHold(t *testing.T) {
+	s := newSim(t, rules)
+	s.p.Hold(t0.Add(3 * time.Second))
+	s.docs["s1"] = halte.StopState{Stop: "s1", Version: 1, IssuedAt: t0, Alerts: []halte.Alert{al("a", halte.Warning)}}
+	s.step(halte.Event{Kind: halte.Tick})
+	none(t, s.advance(2*time.Second), "during the hold")
+	if u := one(t, s.press(halte.Single)); shape(u) != "summary(1) a:a" {
+		t.Fatalf("a press during the hold: %q", shape(u))
+	}
+	s.finished()
+	if u := one(t, s.step(halte.Event{Kind: halte.Synced})); u.Trigger != halte.TriggerStart {
+		t.Fatalf("after the sync: %s", u.Trigger)
+	}
+
+	offline := newSim(t, rules)
+	offline.p.Hold(t0.Add(3 * time.Second))
+	offline.docs["s1"] = halte.StopState{Stop: "s1", Version: 1, IssuedAt: t0, Alerts: []halte.Alert{al("a", halte.Warning)}}
+	offline.step(halte.Event{Kind: halte.Tick})
+	if u := one(t, offline.advance(4*time.Second)); u.Trigger != halte.TriggerStart {
+		t.Fatalf("without a broker, after the hold: %s", u.Trigger)
+	}
+}

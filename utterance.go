@@ -89,6 +89,7 @@ const (
 	Press                          // the button, with Gesture
 	RemoteTrigger                  // a trigger over MQTT: speak now
 	Contact                        // word from the hub: a document or its heartbeat
+	Synced                         // the broker delivered its retained documents: the start-up hold ends
 	Playing                        // the speaker started item Index of the current utterance
 	Finished                       // the speaker finished or was cut
 )

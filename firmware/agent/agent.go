@@ -208,8 +208,9 @@ func loadLexicon(dir string) (*phrases.Lexicon, error) {
 	return lex, nil
 }
 
-// Ready is closed once the agent speaks: it has heard the broker's retained
-// documents, or given up waiting for them.
+// Ready is closed once the agent answers presses, from its state file. (It
+// announces by itself only once the broker has delivered its retained
+// documents, or StartupWait has passed.)
 func (a *Agent) Ready() <-chan struct{} { return a.ready }
 
 // Close releases the state file.

@@ -135,3 +135,60 @@ func mustAll(b *testing.B, dir string) map[string]halte.StopState {
 	}
 	return docs
 }
+
+// BenchmarkColdStart measures a device starting from its state file and
+// its speech cache, without a broker, to the first sample of the answer to
+// a press made as soon as it is ready. Run by scripts/bench-button.sh.
+func BenchmarkColdStart(b *testing.B) {
+	testkit.RequireTool(b, "espeak-ng")
+	p := alsaPlayer(b)
+	state := b.TempDir()
+	st, err := store.Open(state)
+	if err != nil {
+		b.Fatal(err)
+	}
+	al := halte.Alert{ID: "w1", Version: 1, Effect: halte.NoService, Stops: []string{stop},
+		Lines: []halte.Line{{ID: "T1", Name: "1", Mode: halte.Tram}}}
+	if _, err := st.Put(halte.StopState{Stop: stop, Version: 1, IssuedAt: time.Now(), Alerts: []halte.Alert{al}}); err != nil {
+		b.Fatal(err)
+	}
+	st.Close()
+	cacheDir := filepath.Join(b.TempDir(), "cache")
+	var lat []time.Duration
+	for i := 0; i < b.N+1; i++ { // the first start fills the cache, as the device's first day would
+		b.StopTimer()
+		for len(started) > 0 {
+			<-started
+		}
+		b.StartTimer()
+		t0 := time.Now()
+		a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "bench", Stops: []string{stop}, StateDir: state,
+			Insecure: true, Audio: agent.AudioConfig{CacheDir: cacheDir}},
+			agent.Deps{Engine: tts.Espeak{}, Speaker: p, Chime: audio.Chime(), Logger: (&testkit.Log{}).Logger()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { a.Run(ctx); close(done) }()
+		<-a.Ready()
+		a.Touch()
+		a.Press(halte.Single)
+		select {
+		case t := <-started:
+			if i > 0 {
+				lat = append(lat, t.Sub(t0))
+			}
+		case <-time.After(10 * time.Second):
+			b.Fatal("no sound within 10 s of the start")
+		}
+		b.StopTimer()
+		cancel()
+		<-done
+		a.Close()
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(ms(lat[len(lat)/2]), "p50-ms")
+	b.ReportMetric(ms(lat[(len(lat)*99)/100]), "p99-ms")
+	b.ReportMetric(0, "ns/op")
+}

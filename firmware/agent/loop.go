@@ -15,6 +15,7 @@ func (a *Agent) policyLoop(ctx context.Context, v *voice, prepare chan<- struct{
 	since := a.lastContact
 	a.mu.Unlock()
 	p := halte.NewPolicy(a.rules, a.deps.Now(), since)
+	p.Hold(a.deps.Now().Add(a.cfg.StartupWait))
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	ev := halte.Event{Kind: halte.Tick, At: a.deps.Now()}

@@ -83,21 +83,15 @@ func (a *Agent) Run(ctx context.Context) error {
 		client.Disconnect(250)
 	}()
 
-	wait := time.NewTimer(a.cfg.StartupWait)
-	defer wait.Stop()
-	select {
-	case <-synced:
-		a.log.Info("synchronized with the broker")
-	case <-wait.C:
-		a.log.Warn("broker not reached; announcing the stored state", "waited", a.cfg.StartupWait.String())
-	case <-ctx.Done():
-		return nil
-	}
 	if a.cfg.HTTP != "" {
 		if err := a.serveScreen(ctx); err != nil {
 			return err
 		}
 	}
+	// The device answers a press at once from its state file; what it says
+	// by itself waits until the broker has delivered its retained
+	// documents, or StartupWait has passed, so that it never announces an
+	// alert cancelled while it was off.
 	v := newVoice()
 	prepare := make(chan struct{}, 1)
 	done := make(chan struct{}, 3)
@@ -107,6 +101,16 @@ func (a *Agent) Run(ctx context.Context) error {
 		func() { a.policyLoop(ctx, v, prepare) },
 	} {
 		go func() { loop(); done <- struct{}{} }()
+	}
+	wait := time.NewTimer(a.cfg.StartupWait)
+	defer wait.Stop()
+	select {
+	case <-synced:
+		a.log.Info("synchronized with the broker")
+		a.event(halte.Event{Kind: halte.Synced})
+	case <-wait.C:
+		a.log.Warn("broker not reached; announcing the stored state", "waited", a.cfg.StartupWait.String())
+	case <-ctx.Done():
 	}
 	for range 3 {
 		<-done
