@@ -6,54 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/gtfs"
+	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
 )
-
-// regionGTFS makes a static GTFS of a region's shape: stops, lines of
-// stopsPerLine stops in each direction, each stop served by about
-// lines×stopsPerLine/stops lines.
-func regionGTFS(b *testing.B, stops, lines, stopsPerLine int) *gtfs.Network {
-	var st, rt, tr, tt strings.Builder
-	st.WriteString("stop_id,stop_name\n")
-	for i := range stops {
-		fmt.Fprintf(&st, "s%d,Halte %d\n", i, i)
-	}
-	rt.WriteString("route_id,route_short_name,route_type\n")
-	tr.WriteString("route_id,service_id,trip_id,direction_id\n")
-	tt.WriteString("trip_id,stop_id,stop_sequence\n")
-	for l := range lines {
-		typ := 3
-		if l%10 == 0 {
-			typ = 0
-		}
-		fmt.Fprintf(&rt, "r%d,%d,%d\n", l, l, typ)
-		for dir := range 2 {
-			fmt.Fprintf(&tr, "r%d,d,t%d-%d,%d\n", l, l, dir, dir)
-			for k := range stopsPerLine {
-				stop := ((l*2+dir)*stopsPerLine + k*7919) % stops // spread lines over the region
-				fmt.Fprintf(&tt, "t%d-%d,s%d,%d\n", l, dir, stop, k)
-			}
-		}
-	}
-	fsys := fstest.MapFS{
-		"stops.txt": {Data: []byte(st.String())}, "routes.txt": {Data: []byte(rt.String())},
-		"trips.txt": {Data: []byte(tr.String())}, "stop_times.txt": {Data: []byte(tt.String())},
-	}
-	n, err := gtfs.LoadFS(fsys, "region")
-	if err != nil {
-		b.Fatal(err)
-	}
-	return n
-}
 
 // BenchmarkRegion measures the hub recomputing and publishing, to a real
 // Mosquitto, the documents of a region of 35,000 stops and 1,000 lines:
@@ -61,7 +22,10 @@ func regionGTFS(b *testing.B, stops, lines, stopsPerLine int) *gtfs.Network {
 // from the alert's arrival to the broker's acknowledgement of the last
 // document. Run by scripts/bench-hub.sh, which prints the figures.
 func BenchmarkRegion(b *testing.B) {
-	net := regionGTFS(b, 35000, 1000, 40)
+	net, err := sample.Region(35000, 1000, 40)
+	if err != nil {
+		b.Fatal(err)
+	}
 	broker := mqtttest.Start(b)
 	client := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "bench-hub", Logger: (&testkit.Log{}).Logger()})
 	ctx := context.Background()

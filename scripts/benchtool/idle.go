@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/mqtt"
+)
+
+// idle runs the agent binary with 100 active alerts for its stop, lets it
+// announce them, then measures its resident memory and CPU while idle.
+func idle(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("idle", flag.ExitOnError)
+	bin := fs.String("bin", "bin/halte", "the halte binary")
+	window := fs.Duration("for", time.Minute, "how long to measure")
+	fs.Parse(args)
+	dir, err := os.MkdirTemp("", "halte-idle-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	url, stop, err := mosquitto(dir)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	doc := halte.StopState{Stop: "BENCH01", StopName: "Bench", Version: 1, IssuedAt: time.Now().UTC()}
+	for i := range 100 {
+		doc.Alerts = append(doc.Alerts, halte.Alert{ID: fmt.Sprintf("a%03d", i), Version: 1, Effect: halte.Detour,
+			Stops: []string{"BENCH01"}, Header: halte.Text{"nl": fmt.Sprintf("Omleiding nummer %d aan deze halte.", i)}})
+	}
+	raw, _ := json.Marshal(doc)
+	c := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: "idle-bench"})
+	if err := mqtt.Connect(ctx, c); err != nil {
+		return err
+	}
+	if err := mqtt.Publish(ctx, c, mqtt.StopTopic("BENCH01"), true, raw); err != nil {
+		return err
+	}
+	c.Disconnect(50)
+	cmd := exec.CommandContext(ctx, *bin, "agent", "--broker", url, "--device", "idle", "--stop", "BENCH01",
+		"--state-dir", filepath.Join(dir, "state"), "--insecure", "--wav-dir", filepath.Join(dir, "wav"))
+	cmd.Stderr, _ = os.Create(filepath.Join(dir, "agent.log"))
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
+	// Wait until the start-up announcement of the 100 alerts is over.
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		log, _ := os.ReadFile(filepath.Join(dir, "agent.log"))
+		if strings.Contains(string(log), `"msg":"announcement played","alert":"a099"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the agent did not announce its 100 alerts within a minute:\n%s", log)
+		}
+	}
+	pid := cmd.Process.Pid
+	cpu0, start := cpuTicks(pid), time.Now()
+	var rss []float64
+	for time.Since(start) < *window {
+		rss = append(rss, rssMB(pid))
+		time.Sleep(500 * time.Millisecond)
+	}
+	cpu := float64(cpuTicks(pid)-cpu0) / 100 / time.Since(start).Seconds() * 100
+	mean := 0.0
+	for _, r := range rss {
+		mean += r / float64(len(rss))
+	}
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"idle_rss_mb": mean, "idle_cpu_pct": cpu, "alerts": 100, "seconds": window.Seconds()})
+}
+
+// rssMB reads a process's resident set from /proc.
+func rssMB(pid int) float64 {
+	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	for _, line := range strings.Split(string(raw), "\n") {
+		if strings.HasPrefix(line, "VmRSS:") {
+			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
+			return kb / 1024
+		}
+	}
+	return 0
+}
+
+// cpuTicks reads a process's user and system time in clock ticks (1/100 s).
+func cpuTicks(pid int) int64 {
+	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	s := string(raw)
+	fields := strings.Fields(s[strings.LastIndexByte(s, ')')+2:])
+	u, _ := strconv.ParseInt(fields[11], 10, 64)
+	k, _ := strconv.ParseInt(fields[12], 10, 64)
+	return u + k
+}

@@ -1,0 +1,40 @@
+// Command benchtool measures what scripts/bench.sh cannot measure with the
+// latency harness or a Go benchmark, and writes the report:
+//
+//	benchtool idle  --bin bin/halte --for 60s        the agent's footprint with 100 active alerts
+//	benchtool fleet --agents 500                      simulated agents against a real Mosquitto
+//	benchtool report --dir results/bench              the table (markdown) and the latency picture (PNG)
+//
+// Each measuring command prints one JSON object on standard output.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report [flags]")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "idle":
+		err = idle(ctx, os.Args[2:])
+	case "fleet":
+		err = fleet(ctx, os.Args[2:])
+	case "report":
+		err = report(os.Args[2:])
+	default:
+		err = fmt.Errorf("unknown command %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtool:", err)
+		os.Exit(1)
+	}
+}
