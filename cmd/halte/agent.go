@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"runtime/debug"
 
 	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/device/gpio"
@@ -70,9 +69,6 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if err := cfg.Validate(); err != nil {
 		return usageError(fs, "%v", err)
-	}
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(50) // a stop device is small: collect earlier, hold less (measured: 19 MB instead of 20.5 MB idle)
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	indicator, button, err := openPins(cfg.Pins)
