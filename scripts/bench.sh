@@ -33,7 +33,7 @@ mkdir -p "$out" "$BENCH_CACHE/bin"
 if $quick; then
     n_main=30 n_other=6 e2e=(-pause 800ms -idle 2s -text "Tram 1 rijdt niet.") presses=20 idle_for=10s hub_runs=1 agents=200
 else
-    n_main=100 n_other=100 e2e=() presses=100 idle_for=60s hub_runs=5 agents=5000
+    n_main=100 n_other=30 e2e=() presses=100 idle_for=60s hub_runs=5 agents=5000
 fi
 step() { echo "== $*" >&2; }
 
