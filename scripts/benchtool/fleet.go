@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -94,7 +95,9 @@ func fleet(ctx context.Context, args []string) error {
 	cancel()
 	wg.Wait()
 	if limit == "" {
-		limit = "the count asked for"
+		var rl syscall.Rlimit
+		syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl)
+		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) would stop one process near %d agents (a socket and a state file each)", rl.Cur, rl.Cur/2)
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
 		"agents": len(agents), "asked": *n, "limit": limit, "start_s": started.Seconds(),
