@@ -30,7 +30,9 @@ func TestDemoWritesWAVs(t *testing.T) {
 		"device says (nl, changed): Tram 1 rijdt om via de Kouter",
 		"0 alert(s)",
 		"device says (nl, button): Geen storingen gemeld voor deze halte. Laatste update om ",
-		"the script is over", "halte demo: done")
+		"the script is over", "halte demo: done",
+		"halte demo: the stop's screen, with its light and vibration: http://127.0.0.1:",
+		"[light] fast blink: 1 alert(s), severe", "[vibration] pulse")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.wav"))
 	if len(files) < 15 {
 		t.Fatalf("want a WAV file per chime and per part said, got %d", len(files))
