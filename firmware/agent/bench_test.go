@@ -49,17 +49,7 @@ func alsaPlayer(b *testing.B) *audio.Player {
 func BenchmarkPressToFirstSample(b *testing.B) {
 	testkit.RequireTool(b, "espeak-ng")
 	p := alsaPlayer(b)
-	state := b.TempDir()
-	st, err := store.Open(state)
-	if err != nil {
-		b.Fatal(err)
-	}
-	al := halte.Alert{ID: "w1", Version: 1, Effect: halte.NoService, Stops: []string{stop},
-		Lines: []halte.Line{{ID: "T1", Name: "1", Mode: halte.Tram}}, Advice: halte.Text{"nl": "Neem tram 4 aan perron 2."}}
-	if _, err := st.Put(halte.StopState{Stop: stop, Version: 1, IssuedAt: time.Now(), Alerts: []halte.Alert{al}}); err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
+	state := seededState(b, halte.Text{"nl": "Neem tram 4 aan perron 2."})
 	for _, mode := range []string{"hit", "miss"} {
 		b.Run(mode, func(b *testing.B) {
 			var lat []time.Duration
@@ -123,6 +113,23 @@ func pressOnce(b *testing.B, p *audio.Player, state, cacheDir string, warm bool)
 	return 0
 }
 
+// seededState returns a state directory whose file holds one tram
+// alert for the stop, with the given advice.
+func seededState(b *testing.B, advice halte.Text) string {
+	state := b.TempDir()
+	st, err := store.Open(state)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	al := halte.Alert{ID: "w1", Version: 1, Effect: halte.NoService, Stops: []string{stop},
+		Lines: []halte.Line{{ID: "T1", Name: "1", Mode: halte.Tram}}, Advice: advice}
+	if _, err := st.Put(halte.StopState{Stop: stop, Version: 1, IssuedAt: time.Now(), Alerts: []halte.Alert{al}}); err != nil {
+		b.Fatal(err)
+	}
+	return state
+}
+
 func mustAll(b *testing.B, dir string) map[string]halte.StopState {
 	st, err := store.Open(dir)
 	if err != nil {
@@ -142,17 +149,7 @@ func mustAll(b *testing.B, dir string) map[string]halte.StopState {
 func BenchmarkColdStart(b *testing.B) {
 	testkit.RequireTool(b, "espeak-ng")
 	p := alsaPlayer(b)
-	state := b.TempDir()
-	st, err := store.Open(state)
-	if err != nil {
-		b.Fatal(err)
-	}
-	al := halte.Alert{ID: "w1", Version: 1, Effect: halte.NoService, Stops: []string{stop},
-		Lines: []halte.Line{{ID: "T1", Name: "1", Mode: halte.Tram}}}
-	if _, err := st.Put(halte.StopState{Stop: stop, Version: 1, IssuedAt: time.Now(), Alerts: []halte.Alert{al}}); err != nil {
-		b.Fatal(err)
-	}
-	st.Close()
+	state := seededState(b, nil)
 	cacheDir := filepath.Join(b.TempDir(), "cache")
 	var lat []time.Duration
 	for i := 0; i < b.N+1; i++ { // the first start fills the cache, as the device's first day would
