@@ -9,6 +9,22 @@ import (
 	"time"
 )
 
+// mosquittoIn makes a temporary directory named after prefix and runs a
+// broker on a free loopback port, its configuration in that directory,
+// until stop is called; stop also removes the directory.
+func mosquittoIn(prefix string) (dir, url string, stop func(), err error) {
+	dir, err = os.MkdirTemp("", prefix)
+	if err != nil {
+		return "", "", nil, err
+	}
+	url, stopBroker, err := mosquitto(dir)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", "", nil, err
+	}
+	return dir, url, func() { stopBroker(); os.RemoveAll(dir) }, nil
+}
+
 // mosquitto runs a broker on a free loopback port until stop is called.
 func mosquitto(dir string) (url string, stop func(), err error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

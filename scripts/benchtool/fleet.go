@@ -33,12 +33,7 @@ func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
 	fs.Parse(args)
-	dir, err := os.MkdirTemp("", "halte-fleet-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	url, stop, err := mosquitto(dir)
+	dir, url, stop, err := mosquittoIn("halte-fleet-")
 	if err != nil {
 		return err
 	}

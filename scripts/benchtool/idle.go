@@ -23,12 +23,7 @@ func idle(ctx context.Context, args []string) error {
 	bin := fs.String("bin", "bin/halte", "the halte binary")
 	window := fs.Duration("for", time.Minute, "how long to measure")
 	fs.Parse(args)
-	dir, err := os.MkdirTemp("", "halte-idle-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	url, stop, err := mosquitto(dir)
+	dir, url, stop, err := mosquittoIn("halte-idle-")
 	if err != nil {
 		return err
 	}
