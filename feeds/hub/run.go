@@ -180,6 +180,8 @@ func Run(ctx context.Context, cfg Config) error {
 	sweep := time.NewTicker(cfg.Sweep)
 	defer sweep.Stop()
 	feedErrors := map[string]int{}
+	out := newOutbox()
+	go out.send(ctx, client, cfg.Key, log)
 	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state, feedErrors)) }
 	beat()
 	for {
@@ -236,34 +238,7 @@ func Run(ctx context.Context, cfg Config) error {
 				log.Error("cannot keep the published version", "dir", cfg.StateDir, "err", err)
 			}
 		}
-		publish(ctx, client, docs, cfg.Key, log)
-	}
-}
-
-// publish sends documents, signed with key if there is one, retained at
-// QoS 1, and waits for the broker's acknowledgements, all in flight at once.
-func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) {
-	tokens := make([]paho.Token, len(docs))
-	for i, doc := range docs {
-		b, err := json.Marshal(doc)
-		if err == nil && key != nil {
-			b, err = key.Sign(b)
-		}
-		if err != nil {
-			log.Error("cannot encode stop document", "stop", doc.Stop, "err", err)
-			continue
-		}
-		tokens[i] = c.Publish(mqtt.StopTopic(doc.Stop), 1, true, b)
-	}
-	for i, t := range tokens {
-		if t == nil {
-			continue
-		}
-		if err := mqtt.Wait(ctx, t); err != nil {
-			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
-			continue
-		}
-		log.Info("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+		out.put(docs)
 	}
 }
 

@@ -3,9 +3,11 @@ package hub_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -35,10 +37,12 @@ type watcher struct {
 	status map[string]any
 }
 
+var watchers atomic.Int64 // numbers the watchers' client ids
+
 func watch(t *testing.T, broker string) *watcher {
 	t.Helper()
 	w := &watcher{}
-	c := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "watcher", Logger: (&testkit.Log{}).Logger()})
+	c := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: fmt.Sprintf("watcher-%d", watchers.Add(1)), Logger: (&testkit.Log{}).Logger()})
 	ctx, cancel := context.WithTimeout(context.Background(), deadline)
 	defer cancel()
 	if err := mqtt.Connect(ctx, c); err != nil {
@@ -75,6 +79,26 @@ func (w *watcher) latest(stop string) (halte.StopState, int) {
 		}
 	}
 	return last, n
+}
+
+// stopsWith counts the stops whose newest document holds the alert id.
+func (w *watcher) stopsWith(id string) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	newest := map[string]halte.StopState{}
+	for _, d := range w.docs {
+		newest[d.Stop] = d
+	}
+	n := 0
+	for _, d := range newest {
+		for _, a := range d.Alerts {
+			if a.ID == id {
+				n++
+				break
+			}
+		}
+	}
+	return n
 }
 
 func (w *watcher) count() int {
@@ -185,4 +209,28 @@ func TestHubFollowsItsFeed(t *testing.T) {
 	if after := w.count(); after != before+2 { // Gravensteen and Rabot, nothing else
 		t.Fatalf("%d documents published after the restart, want the 2 that changed", after-before)
 	}
+}
+
+// A change read while the broker is away is published when it returns.
+func TestHubPublishesWhatChangedWhileTheBrokerWasAway(t *testing.T) {
+	broker := mqtttest.Start(t)
+	w := watch(t, broker.URL)
+	feed := filepath.Join(t.TempDir(), "alerts.pb")
+	writeFeed(t, feed, 1, nil)
+	log := &testkit.Log{}
+	runHub(t, broker.URL, feed, log)
+	testkit.WaitFor(t, deadline, "Rabot's document with one alert", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 1
+	})
+
+	broker.Stop()
+	writeFeed(t, feed, 2, nil)
+	testkit.WaitFor(t, deadline, "the hub to read the change", func() bool { return len(log.Lines("feed read")) >= 2 })
+	broker.Restart()
+	again := watch(t, broker.URL)
+	testkit.WaitFor(t, deadline, "Rabot's document with both alerts after the broker's return", func() bool {
+		d, _ := again.latest("200501")
+		return len(d.Alerts) == 2
+	})
 }

@@ -194,8 +194,10 @@ func (s *State) document(stop string, now time.Time) halte.StopState {
 		if a.Ended(now) {
 			continue
 		}
-		if len(a.Lines) == 0 && len(a.Stops) == 0 {
-			a.Stops = []string{stop} // a network-wide alert, as this stop's
+		if len(a.Stops) > 0 || len(a.Lines) == 0 {
+			// The alert as it concerns this stop: a document does not carry
+			// every stop an alert names (35,000 for a network-wide one).
+			a.Stops = []string{stop}
 		}
 		doc.Alerts = append(doc.Alerts, a)
 	}

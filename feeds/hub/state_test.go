@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -73,6 +74,32 @@ func TestStationAlertReachesItsPlatforms(t *testing.T) {
 	docs := apply(t, s, "lift", payload(t, a), t0)
 	if got := stopsOf(docs); !slices.Equal(got, []string{"200101", "200102", "korenmarkt"}) {
 		t.Fatalf("documents for %v", got)
+	}
+	for _, d := range docs { // each document names its own stop, not the station
+		if got := d.Alerts[0].Stops; !slices.Equal(got, []string{d.Stop}) {
+			t.Fatalf("stop %s: the alert names stops %v, want only this stop", d.Stop, got)
+		}
+	}
+}
+
+// A document carries the alert as it concerns its stop: not every stop the
+// alert names (a network-wide alert names them all).
+func TestDocumentsNameOnlyTheirStop(t *testing.T) {
+	s := hub.NewState(sample.GhentNetwork(), quiet)
+	all := slices.Sorted(maps.Keys(sample.GhentNetwork().Stops))
+	a := halte.Alert{ID: "strike", Version: 1, Effect: halte.ReducedService, Stops: all, Lines: []halte.Line{{ID: "T1"}}}
+	docs := apply(t, s, "strike", payload(t, a), t0)
+	if len(docs) != len(all) {
+		t.Fatalf("%d documents, want one per stop (%d)", len(docs), len(all))
+	}
+	for _, d := range docs {
+		got := d.Alerts[0]
+		if !slices.Equal(got.Stops, []string{d.Stop}) || len(got.Lines) != 1 {
+			t.Fatalf("stop %s: the alert names stops %v and lines %v, want this stop and T1", d.Stop, got.Stops, got.Lines)
+		}
+		if err := d.Validate(); err != nil {
+			t.Fatalf("stop %s: invalid document: %v", d.Stop, err)
+		}
 	}
 }
 

@@ -1,0 +1,101 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/sign"
+)
+
+// outbox holds, for each stop, the newest document not yet sent. The hub's loop puts documents in and never waits on the
+// broker (its own documents come back to it through the same connection,
+// and a loop waiting for acknowledgements would stop reading them); send
+// publishes. The client resends what a lost connection interrupted; a
+// document the broker refuses is logged and replaced by the stop's next one.
+type outbox struct {
+	mu      sync.Mutex
+	pending map[string]halte.StopState
+	wake    chan struct{}
+}
+
+func newOutbox() *outbox {
+	return &outbox{pending: map[string]halte.StopState{}, wake: make(chan struct{}, 1)}
+}
+
+// put queues documents, replacing those of the same stops not yet sent.
+func (o *outbox) put(docs []halte.StopState) {
+	if len(docs) == 0 {
+		return
+	}
+	o.mu.Lock()
+	for _, d := range docs {
+		o.pending[d.Stop] = d
+	}
+	o.mu.Unlock()
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// take empties the outbox.
+func (o *outbox) take() []halte.StopState {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	docs := make([]halte.StopState, 0, len(o.pending))
+	for _, d := range o.pending {
+		docs = append(docs, d)
+	}
+	clear(o.pending)
+	return docs
+}
+
+// send publishes what is put, signed with key if there is one, until ctx
+// ends.
+func (o *outbox) send(ctx context.Context, c paho.Client, key *sign.Signer, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-o.wake:
+		}
+		docs := o.take()
+		n := publish(ctx, c, docs, key, log)
+		log.Info("stop documents published", "documents", n, "of", len(docs))
+	}
+}
+
+// publish sends documents retained at QoS 1, all in flight at once, waits
+// for the broker's acknowledgements, and returns how many were acknowledged.
+func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged int) {
+	tokens := make([]paho.Token, len(docs))
+	for i, doc := range docs {
+		b, err := json.Marshal(doc)
+		if err == nil && key != nil {
+			b, err = key.Sign(b)
+		}
+		if err != nil {
+			log.Error("cannot encode stop document", "stop", doc.Stop, "err", err)
+			continue
+		}
+		tokens[i] = c.Publish(mqtt.StopTopic(doc.Stop), 1, true, b)
+	}
+	for i, t := range tokens {
+		if t == nil {
+			continue
+		}
+		if err := mqtt.Wait(ctx, t); err != nil {
+			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
+			continue
+		}
+		acknowledged++
+		log.Debug("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+	}
+	return acknowledged
+}
