@@ -6,11 +6,11 @@
 #      agent's sound, with ../shared/bench's paced sink and harness, next to
 #      its three baselines (mosquitto_sub | espeak-ng, Python paho, Node-RED)
 #   2. button → first audio sample, answer synthesized ahead or not
-#   3. the agent's idle footprint with 100 active alerts
+#   3. the agent's idle footprint with 100 active alerts (the device build)
 #   4. the hub recomputing and publishing 35,000 stops
-#   5. a fleet of simulated agents against Mosquitto
+#   5. a fleet of simulated agents against Mosquitto (35,000 in the full run)
 #   6. cold start to a press answered, without a broker
-#   7. the binary's size for linux/arm64
+#   7. the binary's size for linux/arm64 (device build and full build)
 #
 #   scripts/bench.sh [--quick]     --quick: fewer alerts and shorter windows, under 5 minutes
 #
@@ -33,12 +33,13 @@ mkdir -p "$out" "$BENCH_CACHE/bin"
 if $quick; then
     n_main=30 n_other=6 e2e=(-pause 800ms -idle 2s -text "Tram 1 rijdt niet.") presses=20 idle_for=10s hub_runs=1 agents=200
 else
-    n_main=100 n_other=30 e2e=() presses=100 idle_for=60s hub_runs=5 agents=5000
+    n_main=100 n_other=30 e2e=() presses=100 idle_for=60s hub_runs=5 agents=35000
 fi
 step() { echo "== $*" >&2; }
 
 step "building halte, the harness and the bench tool"
 go build -o bin/halte ./cmd/halte
+go build -tags device -o bin/halte-device ./cmd/halte
 go build -o "$BENCH_CACHE/bin/benchtool" ./scripts/benchtool
 (cd "$bench/e2elatency" && go build -o "$BENCH_CACHE/bin/e2elatency" .)
 "$bench/baselines/nodered/start.sh" --install
@@ -64,7 +65,7 @@ go test -run '^$' -bench 'PressToFirstSample|ColdStart' -benchtime "${presses}x"
               printf "{\"p50_ms\":%s,\"p99_ms\":%s}\n", cp50, cp99 > "'"$out/coldstart.json"'" }'
 
 step "3. idle footprint with 100 alerts ($idle_for)"
-"$BENCH_CACHE/bin/benchtool" idle --bin bin/halte --for "$idle_for" > "$out/idle.json"
+"$BENCH_CACHE/bin/benchtool" idle --bin bin/halte-device --for "$idle_for" > "$out/idle.json"
 
 step "4. hub, 35,000 stops"
 go test -run '^$' -bench Region -benchtime "${hub_runs}x" ./feeds/hub/ |
@@ -76,17 +77,17 @@ step "5. fleet of $agents simulated agents"
     echo '{"agents":0,"limit":"the fleet run failed; see above"}' > "$out/fleet.json"
 
 step "7. binary size, linux/arm64"
-arm64_size() {
+arm64_size() { # [build tags]
     if ! command -v aarch64-linux-gnu-gcc >/dev/null || ! dpkg-query -W libasound2-dev:arm64 libc6-dev-arm64-cross >/dev/null 2>&1; then
         [[ $(id -u) == 0 ]] && { dpkg --add-architecture arm64 && apt-get update -q && \
             apt-get install -y -q --no-install-recommends gcc-aarch64-linux-gnu libc6-dev-arm64-cross libasound2-dev:arm64; } >&2 || return 1
     fi
     CGO_ENABLED=1 GOOS=linux GOARCH=arm64 CC=aarch64-linux-gnu-gcc PKG_CONFIG_LIBDIR=/usr/lib/aarch64-linux-gnu/pkgconfig \
-        go build -trimpath -ldflags='-s -w' -o "$BENCH_CACHE/halte-arm64" ./cmd/halte >&2 &&
-        stat -c %s "$BENCH_CACHE/halte-arm64"
+        go build -tags "${1:-}" -trimpath -ldflags='-s -w' -o "$BENCH_CACHE/halte-arm64" ./cmd/halte >&2 &&
+        echo "$(stat -c %s "$BENCH_CACHE/halte-arm64") / 1048576" | bc -l
 }
-if size=$(arm64_size); then
-    printf '{"arm64":"%.1f MB (stripped)"}\n' "$(echo "$size / 1048576" | bc -l)" > "$out/size.json"
+if device=$(arm64_size device) && full=$(arm64_size); then
+    printf '{"arm64":"%.1f MB device build, %.1f MB full build (stripped)"}\n' "$device" "$full" > "$out/size.json"
 else
     echo '{"arm64":"not built: no arm64 cross compiler"}' > "$out/size.json"
 fi

@@ -1,6 +1,8 @@
 // Command halte makes public-transport disruptions audible at the stop. One
 // binary, with a subcommand per role: the stop agent, the hub, the operator's
-// alert tool and a zero set-up demo.
+// alert tool and a zero set-up demo. Built with the tag "device", it holds
+// only what a stop device runs (agent, selftest, keys): less to load, less
+// memory.
 package main
 
 import (
@@ -14,22 +16,8 @@ import (
 	"syscall"
 )
 
-const usage = `halte makes public-transport disruptions audible at the stop.
-
-Usage:
-  halte demo [--for DURATION] [--wav-dir DIR]    everything on this machine, no set-up
-  halte agent --config FILE [flags]              run the stop device
-  halte hub --broker URL --gtfs PATH [flags]     turn alerts into per-stop documents
-  halte alert publish --broker URL [flags]       publish or update an operator alert
-  halte alert cancel --broker URL ID             end an operator alert
-  halte keys gen --out PREFIX                    make a signing key pair
-  halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
-  halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
-                                                 what a stop will say about an alert
-
-Run "halte COMMAND --help" for a command's flags.
-The broker URL defaults to $HALTE_BROKER (tcp://host:port).
-`
+// command runs one subcommand with its arguments.
+type command func(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 // errUsage marks an error in the command line: exit status 2.
 var errUsage = errors.New("usage")
@@ -53,15 +41,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errUsage
-	}
-	commands := map[string]func(context.Context, []string, io.Writer, io.Writer) error{
-		"agent":    runAgent,
-		"hub":      runHub,
-		"alert":    runAlert,
-		"demo":     runDemo,
-		"say":      runSay,
-		"keys":     runKeys,
-		"selftest": runSelftest,
 	}
 	cmd, ok := commands[args[0]]
 	if !ok {

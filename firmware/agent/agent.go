@@ -70,7 +70,8 @@ type Deps struct {
 	Chime      halte.PCM
 	Logger     *slog.Logger
 	Now        func() time.Time
-	OnAnnounce func(Announcement) // told after each announcement is spoken
+	OnAnnounce func(Announcement)    // told after each announcement is spoken
+	OnStored   func(halte.StopState) // told after each stop document is committed
 }
 
 // Agent is a running stop device.
@@ -274,6 +275,9 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 	a.docs[stop] = doc
 	a.mu.Unlock()
 	a.log.Info("stop document stored", "stop", stop, "version", doc.Version, "alerts", len(doc.Alerts))
+	if a.deps.OnStored != nil {
+		a.deps.OnStored(doc)
+	}
 	a.contact()
 	return nil
 }

@@ -2,6 +2,7 @@ package agent_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/feeds/source"
+	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts"
 )
@@ -141,6 +143,27 @@ func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
 	}
 	if s := dev.Stats(); s.Rejected[halte.ReasonReplay] != 2 || s.Applied != 3 {
 		t.Fatalf("stats %+v, want 2 refused as replays and 3 applied", s)
+	}
+}
+
+// OnStored is told each document committed, and nothing refused.
+func TestOnStoredIsToldEachCommit(t *testing.T) {
+	var stored []uint64
+	a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
+		Insecure: true, Audio: agent.AudioConfig{Output: "none"}},
+		agent.Deps{Engine: tts.Espeak{}, Logger: (&testkit.Log{}).Logger(), OnStored: func(d halte.StopState) { stored = append(stored, d.Version) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	for _, v := range []uint64{3, 3, 2, 4} {
+		raw, _ := json.Marshal(doc(v, alert("a", "Omleiding.")))
+		if err := a.HandleDocument(stop, raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if fmt.Sprint(stored) != "[3 4]" {
+		t.Fatalf("told of versions %v, want [3 4] (the duplicate and the older one refused)", stored)
 	}
 }
 

@@ -2,12 +2,16 @@
 # halte as a system under test for ../shared/bench's latency harness: the hub
 # and a stop agent on the harness's broker. An operator alert goes in (the
 # harness publishes it), the agent's speech comes out on the paced sink.
-#   halte-sut.sh HOST PORT STOP      (HALTE_BIN: the binary, default bin/halte)
+#   halte-sut.sh HOST PORT STOP
+# HALTE_BIN is the hub's binary (default bin/halte), HALTE_DEVICE_BIN the
+# agent's (default bin/halte-device, the device build, as on a stop).
 # The hub takes the harness's unsigned alerts (--insecure for operators) and
 # signs its documents; the agent checks them, as in production.
 set -euo pipefail
 host=$1 port=$2 stop=$3
-bin=${HALTE_BIN:-$(cd "$(dirname "$0")/../.." && pwd)/bin/halte}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=${HALTE_BIN:-$root/bin/halte}
+device_bin=${HALTE_DEVICE_BIN:-$root/bin/halte-device}
 dir=$(mktemp -d /tmp/halte-sut-XXXXXX)
 trap 'kill $(jobs -p) 2>/dev/null; wait; rm -rf "$dir"' EXIT
 mkdir -p "$dir/gtfs"
@@ -25,5 +29,5 @@ hub_keys: [$dir/hub.pub]
 announce: {coalesce: 1ms, min_gap: 1s, repeat_every: -1s}
 YAML
 "$bin" hub --broker "tcp://$host:$port" --gtfs "$dir/gtfs" --insecure --key "$dir/hub.key" 2> "$dir/hub.log" &
-"$bin" agent --config "$dir/agent.yaml" 2> "$dir/agent.log" &
+"$device_bin" agent --config "$dir/agent.yaml" 2> "$dir/agent.log" &
 wait

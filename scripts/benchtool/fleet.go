@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"flag"
@@ -8,10 +9,11 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
-	"runtime/pprof"
 	"sort"
-	"sync"
+	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -22,35 +24,38 @@ import (
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/sign"
-	"github.com/halte-transit/halte/firmware/agent"
 )
 
-// fleet runs simulated stop agents in this process (real MQTT connections,
-// real policy, state files and speech caches; silence for speech, no sound
-// device) and a hub, against a real Mosquitto; it measures how long a
-// line's alert takes to reach its stops' agents, and a network-wide alert
-// to reach them all.
+// fleet runs simulated stop agents (real MQTT connections, real policy,
+// state files and speech caches; silence for speech, no sound device) in
+// shard processes, and a hub, against real Mosquitto brokers; it measures
+// how long a line's alert takes to reach its stops' agents, and a
+// network-wide alert to reach them all. This machine's open-file limit
+// bounds a process (two files an agent) and a broker (one connection an
+// agent): as many of each are started as the count needs, the brokers
+// bridged into one cluster.
 func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
-	profile := fs.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	fs.Parse(args)
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
+		return err
 	}
-	dir, url, stop, err := mosquittoIn("halte-fleet-")
+	const spare = 256 // files besides the agents' (the hub, bridges, logs)
+	perProcess, perBroker := (int(rl.Cur)-spare)/2, int(rl.Cur)-spare
+	brokers := ceil(*n, perBroker)
+	shards := ceil(ceil(*n, perProcess), brokers) * brokers // as many on each broker
+	dir, err := os.MkdirTemp("", "halte-fleet-")
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer os.RemoveAll(dir)
+	urls, stopBrokers, err := cluster(dir, brokers)
+	if err != nil {
+		return err
+	}
+	defer stopBrokers()
 	net, err := sample.Region(*n, max(1, *n/40), 40) // two directions: each stop on about two lines
 	if err != nil {
 		return err
@@ -58,111 +63,223 @@ func fleet(ctx context.Context, args []string) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go hub.Run(ctx, hub.Config{Broker: url, Network: net, ClientID: "fleet-hub", Logger: quiet, OperatorKeys: sign.Insecure()})
-
-	agents := make([]*agent.Agent, 0, *n)
-	var wg sync.WaitGroup
-	start := time.Now()
-	limit := ""
-	for i := range *n {
-		a, err := agent.New(agent.Config{Broker: url, Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
-			StateDir: filepath.Join(dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second,
-			Audio: agent.AudioConfig{Output: "none"}}, agent.Deps{Engine: silence{}, Logger: quiet})
-		if err != nil {
-			limit = err.Error()
-			break
-		}
-		agents = append(agents, a)
-		wg.Add(1)
-		go func() { defer wg.Done(); a.Run(ctx); a.Close() }()
-	}
-	for _, a := range agents {
-		<-a.Ready()
-	}
-	started := time.Since(start)
-
-	op := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: "fleet-operator", Logger: quiet})
+	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: quiet, OperatorKeys: sign.Insecure()})
+	op := mqtt.NewClient(mqtt.Options{Broker: urls[0], ClientID: "fleet-operator", Logger: quiet})
 	if err := mqtt.Connect(ctx, op); err != nil {
 		return err
 	}
+	if err := bridged(ctx, op, urls[1:], quiet); err != nil {
+		return err
+	}
+
+	start := time.Now()
+	f := &flock{reports: make(chan shardReport, 1024)}
+	defer f.stop()
+	for k := range shards {
+		if err := f.start(filepath.Join(dir, fmt.Sprint(k)), urls[k%brokers], k**n/shards, (k+1)**n/shards); err != nil {
+			return err
+		}
+	}
+	ready, limit := f.ready()
+	started := time.Since(start)
+	settled := settle(2 * time.Minute) // the agents' start-up work (state files, speech caches) is over
+
 	line := halte.Alert{ID: "line", Version: 1, Effect: halte.Detour, Lines: []halte.Line{{ID: "r0"}}}
 	lineStops := net.RouteStops("r0")
-	lineLat, lineMissing, err := deliver(ctx, op, line, agents, lineStops)
+	lineLat, lineMissing, err := f.deliver(ctx, op, line, lineStops)
 	if err != nil {
 		return err
 	}
-	all := make([]string, len(agents))
-	for i := range agents {
+	all := make([]string, *n)
+	for i := range all {
 		all[i] = fmt.Sprintf("s%d", i)
 	}
 	wide := halte.Alert{ID: "wide", Version: 1, Effect: halte.ReducedService, Stops: all} // every stop of the network
-	wideLat, wideMissing, err := deliver(ctx, op, wide, agents, all)
+	wideLat, wideMissing, err := f.deliver(ctx, op, wide, all)
 	if err != nil {
 		return err
 	}
-	cancel()
-	wg.Wait()
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
-		limit = fmt.Sprintf("%d of the %d agents did not get an alert within %v", missing, len(agents), deliveryDeadline)
+		limit = fmt.Sprintf("%d of the %d agents did not get an alert within %v", missing, ready, deliveryDeadline)
 	}
 	if limit == "" {
-		var rl syscall.Rlimit
-		syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl)
-		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) would stop one process near %d agents (a socket and a state file each)", rl.Cur, rl.Cur/2)
+		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) allows about %d agents a process and %d a broker", rl.Cur, perProcess, perBroker)
 	}
 	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"agents": len(agents), "asked": *n, "limit": limit, "start_s": started.Seconds(),
+		"agents": ready, "asked": *n, "limit": limit, "start_s": started.Seconds(), "settle_s": settled.Seconds(), "processes": shards, "brokers": brokers,
 		"line_stops": len(lineStops), "line_p50_ms": pct(lineLat, 50), "line_p99_ms": pct(lineLat, 99),
 		"wide_all_ms": pct(wideLat, 100), "wide_p50_ms": pct(wideLat, 50), "wide_received": len(wideLat),
 	})
 }
 
-// deliveryDeadline bounds how long deliver waits for the last agent.
+// deliveryDeadline bounds how long a shard waits for its last agent.
 const deliveryDeadline = 2 * time.Minute
 
-// deliver publishes an operator alert and returns, for each of the stops'
-// agents that got it within deliveryDeadline, how long until it held a
-// document with the alert, and how many agents did not.
-func deliver(ctx context.Context, op paho.Client, a halte.Alert, agents []*agent.Agent, stops []string) ([]time.Duration, int, error) {
+// flock is the shard processes and what they report.
+type flock struct {
+	shards  []*exec.Cmd
+	orders  []*json.Encoder
+	ranges  [][2]int
+	closers []io.Closer
+	reports chan shardReport
+}
+
+// start runs a shard of the agents of stops s<from> to s<to-1> on broker.
+func (f *flock) start(dir, broker string, from, to int) error {
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	cmd := exec.Command(self, "fleet-shard", "--broker", broker, "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to))
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	f.shards, f.orders, f.closers = append(f.shards, cmd), append(f.orders, json.NewEncoder(in)), append(f.closers, in)
+	f.ranges = append(f.ranges, [2]int{from, to})
+	go func() {
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			var r shardReport
+			if json.Unmarshal(lines.Bytes(), &r) == nil {
+				f.reports <- r
+			}
+		}
+		f.reports <- shardReport{Error: fmt.Sprintf("the shard of stops %d to %d ended", from, to-1)}
+	}()
+	return nil
+}
+
+// ready waits until every shard's agents are ready, and returns how many
+// agents are, and why not all, if not.
+func (f *flock) ready() (agents int, limit string) {
+	for range f.shards {
+		r := <-f.reports
+		agents += r.Ready
+		if r.Error != "" && limit == "" {
+			limit = r.Error
+		}
+	}
+	return agents, limit
+}
+
+// deliver publishes an operator alert, has the shards watch the stops'
+// agents, and returns, for those that got it within deliveryDeadline, how
+// long until each held a document with the alert, and how many did not.
+func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string) ([]time.Duration, int, error) {
 	raw, _ := json.Marshal(a)
 	t0 := time.Now()
 	if err := mqtt.Publish(ctx, op, mqtt.OperatorAlertTopic(a.ID), true, raw); err != nil {
 		return nil, 0, err
 	}
-	waiting := map[string]*agent.Agent{}
-	for _, s := range stops {
-		var i int
-		if _, err := fmt.Sscanf(s, "s%d", &i); err == nil && i < len(agents) {
-			waiting[s] = agents[i]
+	for k, r := range f.ranges {
+		var mine []string
+		for _, s := range stops {
+			var i int
+			if _, err := fmt.Sscanf(s, "s%d", &i); err == nil && r[0] <= i && i < r[1] {
+				mine = append(mine, s)
+			}
+		}
+		if err := f.orders[k].Encode(watchOrder{Alert: a.ID, Stops: mine}); err != nil {
+			return nil, 0, fmt.Errorf("shard %d: %w", k, err)
 		}
 	}
 	var out []time.Duration
-	for deadline := t0.Add(deliveryDeadline); len(waiting) > 0; time.Sleep(10 * time.Millisecond) {
-		for s, ag := range waiting {
-			for _, held := range ag.Documents()[s].Alerts {
-				if held.ID == a.ID {
-					out = append(out, time.Since(t0))
-					delete(waiting, s)
-				}
-			}
-		}
-		if time.Now().After(deadline) {
-			break
+	missing := 0
+	for done := 0; done < len(f.shards); {
+		r := <-f.reports
+		switch {
+		case r.Alert == a.ID:
+			out = append(out, time.Unix(0, r.At).Sub(t0))
+		case r.Done == a.ID:
+			done++
+			missing += len(r.Missing)
+		case r.Error != "":
+			return out, missing, fmt.Errorf("%s", r.Error)
 		}
 	}
-	return out, len(waiting), nil
+	return out, missing, nil
 }
 
-// silence stands in for espeak-ng in the fleet: each real device
-// synthesizes on its own processor, while thousands of espeak-ng runs on
-// this machine's two cores would measure those cores, not delivery.
-type silence struct{}
-
-func (silence) Synthesize(_ context.Context, text, _ string, _ bool) (halte.PCM, error) {
-	return halte.Silence(22050, 100*time.Millisecond), nil
+// stop ends the shards: their input closes, and they close their agents.
+func (f *flock) stop() {
+	for _, c := range f.closers {
+		c.Close()
+	}
+	for _, cmd := range f.shards {
+		cmd.Wait()
+	}
 }
 
-func (silence) Key(lang string, _ bool) string { return "silence-" + lang }
+// bridged waits until a message published on the first broker reaches
+// every other broker of the cluster.
+func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Logger) error {
+	const probe = "halte/v1/bench/probe"
+	if err := mqtt.Publish(ctx, op, probe, true, []byte("1")); err != nil {
+		return err
+	}
+	for i, url := range others {
+		got := make(chan struct{}, 1)
+		c := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: fmt.Sprintf("fleet-probe-%d", i), Logger: log})
+		if err := mqtt.Connect(ctx, c); err != nil {
+			return err
+		}
+		c.Subscribe(probe, 1, func(paho.Client, paho.Message) {
+			select {
+			case got <- struct{}{}:
+			default:
+			}
+		})
+		select {
+		case <-got:
+		case <-time.After(30 * time.Second):
+			return fmt.Errorf("broker %s is not bridged to the first after 30 s", url)
+		}
+		c.Disconnect(100)
+	}
+	return nil
+}
+
+// settle waits until this machine's processors are at least three
+// quarters idle over a second, or timeout passes, and returns how long it
+// waited.
+func settle(timeout time.Duration) time.Duration {
+	start := time.Now()
+	busy0, total0 := cpuJiffies()
+	for time.Since(start) < timeout {
+		time.Sleep(time.Second)
+		busy, total := cpuJiffies()
+		if total > total0 && float64(busy-busy0)/float64(total-total0) < 0.25 {
+			break
+		}
+		busy0, total0 = busy, total
+	}
+	return time.Since(start)
+}
+
+// cpuJiffies reads the machine's busy and total processor time from /proc/stat.
+func cpuJiffies() (busy, total int64) {
+	raw, _ := os.ReadFile("/proc/stat")
+	fields := strings.Fields(strings.SplitN(string(raw), "\n", 2)[0])[1:] // user nice system idle iowait irq softirq steal
+	for i, f := range fields {
+		v, _ := strconv.ParseInt(f, 10, 64)
+		total += v
+		if i != 3 && i != 4 {
+			busy += v
+		}
+	}
+	return busy, total
+}
+
+func ceil(a, b int) int { return (a + b - 1) / b }
 
 func pct(d []time.Duration, p int) float64 {
 	if len(d) == 0 {

@@ -61,29 +61,31 @@ func idle(ctx context.Context, args []string) error {
 	}
 	pid := cmd.Process.Pid
 	cpu0, start := cpuTicks(pid), time.Now()
-	var rss []float64
-	for time.Since(start) < *window {
-		rss = append(rss, rssMB(pid))
-		time.Sleep(500 * time.Millisecond)
+	// The resident set, and the part of it that is pages of files (the
+	// binary and its libraries) rather than the process's own memory.
+	var rss, file float64
+	samples := 0
+	for ; time.Since(start) < *window; time.Sleep(500 * time.Millisecond) {
+		m := memoryMB(pid)
+		rss, file, samples = rss+m["VmRSS"], file+m["RssFile"], samples+1
 	}
 	cpu := float64(cpuTicks(pid)-cpu0) / 100 / time.Since(start).Seconds() * 100
-	mean := 0.0
-	for _, r := range rss {
-		mean += r / float64(len(rss))
-	}
-	return json.NewEncoder(os.Stdout).Encode(map[string]any{"idle_rss_mb": mean, "idle_cpu_pct": cpu, "alerts": 100, "seconds": window.Seconds()})
+	return json.NewEncoder(os.Stdout).Encode(map[string]any{"idle_rss_mb": rss / float64(samples), "idle_rss_file_mb": file / float64(samples),
+		"idle_cpu_pct": cpu, "alerts": 100, "seconds": window.Seconds()})
 }
 
-// rssMB reads a process's resident set from /proc.
-func rssMB(pid int) float64 {
+// memoryMB reads a process's memory figures (VmRSS, RssAnon, RssFile...)
+// from /proc, in MB.
+func memoryMB(pid int) map[string]float64 {
 	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	m := map[string]float64{}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if strings.HasPrefix(line, "VmRSS:") {
-			kb, _ := strconv.ParseFloat(strings.Fields(line)[1], 64)
-			return kb / 1024
+		if f := strings.Fields(line); len(f) == 3 && f[2] == "kB" {
+			kb, _ := strconv.ParseFloat(f[1], 64)
+			m[strings.TrimSuffix(f[0], ":")] = kb / 1024
 		}
 	}
-	return 0
+	return m
 }
 
 // cpuTicks reads a process's user and system time in clock ticks (1/100 s).

@@ -2,7 +2,8 @@
 // latency harness or a Go benchmark, and writes the report:
 //
 //	benchtool idle  --bin bin/halte --for 60s        the agent's footprint with 100 active alerts
-//	benchtool fleet --agents 500                      simulated agents against a real Mosquitto
+//	benchtool fleet --agents 500                      simulated agents against real Mosquitto brokers
+//	benchtool fleet-shard ...                         (one process of a fleet's agents, run by fleet)
 //	benchtool report --dir results/bench              the table (markdown) and the latency picture (PNG)
 //
 // Each measuring command prints one JSON object on standard output.
@@ -28,6 +29,8 @@ func main() {
 		err = idle(ctx, os.Args[2:])
 	case "fleet":
 		err = fleet(ctx, os.Args[2:])
+	case "fleet-shard":
+		err = shard(ctx, os.Args[2:])
 	case "report":
 		err = report(os.Args[2:])
 	default:

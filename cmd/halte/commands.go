@@ -1,0 +1,31 @@
+//go:build !device
+
+package main
+
+const usage = `halte makes public-transport disruptions audible at the stop.
+
+Usage:
+  halte demo [--for DURATION] [--wav-dir DIR]    everything on this machine, no set-up
+  halte agent --config FILE [flags]              run the stop device
+  halte hub --broker URL --gtfs PATH [flags]     turn alerts into per-stop documents
+  halte alert publish --broker URL [flags]       publish or update an operator alert
+  halte alert cancel --broker URL ID             end an operator alert
+  halte keys gen --out PREFIX                    make a signing key pair
+  halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
+  halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
+                                                 what a stop will say about an alert
+
+Run "halte COMMAND --help" for a command's flags.
+The broker URL defaults to $HALTE_BROKER (tcp://host:port).
+`
+
+// commands are every role's subcommands.
+var commands = map[string]command{
+	"agent":    runAgent,
+	"hub":      runHub,
+	"alert":    runAlert,
+	"demo":     runDemo,
+	"say":      runSay,
+	"keys":     runKeys,
+	"selftest": runSelftest,
+}
