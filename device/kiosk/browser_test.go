@@ -38,15 +38,26 @@ func browser(t *testing.T, javascript bool) context.Context {
 		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
 	}
+	// Chromium's helper processes may still write into its profile for a
+	// moment after it exits: the folder is removed once they are done.
+	profile, err := os.MkdirTemp("", "halte-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts = append(opts, chromedp.UserDataDir(profile))
 	if !javascript {
 		opts = append(opts, chromedp.Flag("blink-settings", "scriptEnabled=false"))
 	}
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(alloc)
 	ctx, cancelTime := context.WithTimeout(ctx, 2*time.Minute)
-	t.Cleanup(func() { cancelTime(); cancel(); cancelAlloc() })
+	t.Cleanup(func() {
+		cancelTime()
+		cancel()
+		cancelAlloc()
+		testkit.WaitFor(t, 10*time.Second, "Chromium's profile folder to be removed", func() bool { return os.RemoveAll(profile) == nil })
+	})
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("chromium: %v", err)
 	}
