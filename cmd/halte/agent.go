@@ -94,6 +94,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if button != nil {
 		go button.Run(ctx, a.Touch, func(e gpio.Event) { a.Press(e.Gesture) })
 	}
+	go notifySystemd(ctx, a, log)
 	return a.Run(ctx)
 }
 

@@ -86,7 +86,8 @@ type Agent struct {
 	rules  halte.Rules
 
 	events chan halte.Event
-	ready  chan struct{} // closed once the agent speaks
+	ready  chan struct{}      // closed once the agent speaks
+	probes chan chan struct{} // Alive's questions to the policy loop
 
 	mu          sync.Mutex
 	docs        map[string]halte.StopState
@@ -159,6 +160,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 		books:  map[string]*phrases.Book{},
 		events: make(chan halte.Event, 256),
 		ready:  make(chan struct{}),
+		probes: make(chan chan struct{}),
 		docs:   map[string]halte.StopState{},
 		stats:  Stats{Rejected: map[halte.Reason]int{}},
 		rules: halte.Rules{
@@ -213,6 +215,25 @@ func loadLexicon(dir string) (*phrases.Lexicon, error) {
 // announces by itself only once the broker has delivered its retained
 // documents, or StartupWait has passed.)
 func (a *Agent) Ready() <-chan struct{} { return a.ready }
+
+// Alive reports whether the policy loop, which answers the button and
+// decides what is said, still turns: it takes a question and answers it
+// before ctx ends. A supervisor (systemd's watchdog) restarts an agent that
+// is not alive.
+func (a *Agent) Alive(ctx context.Context) bool {
+	reply := make(chan struct{})
+	select {
+	case a.probes <- reply:
+	case <-ctx.Done():
+		return false
+	}
+	select {
+	case <-reply:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
 
 // Close releases the state file.
 func (a *Agent) Close() error { return a.store.Close() }

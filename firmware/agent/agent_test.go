@@ -1,6 +1,7 @@
 package agent_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -164,6 +165,38 @@ func TestOnStoredIsToldEachCommit(t *testing.T) {
 	}
 	if fmt.Sprint(stored) != "[3 4]" {
 		t.Fatalf("told of versions %v, want [3 4] (the duplicate and the older one refused)", stored)
+	}
+}
+
+// Alive answers only while the policy loop turns: not before Run, not
+// after it ends.
+func TestAliveWhileThePolicyLoopTurns(t *testing.T) {
+	a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
+		Insecure: true, StartupWait: time.Millisecond, Audio: agent.AudioConfig{Output: "none"}},
+		agent.Deps{Engine: tts.Espeak{}, Logger: (&testkit.Log{}).Logger()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	alive := func(within time.Duration) bool {
+		ctx, cancel := context.WithTimeout(context.Background(), within)
+		defer cancel()
+		return a.Alive(ctx)
+	}
+	if alive(100 * time.Millisecond) {
+		t.Fatal("alive before Run")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Run(ctx); close(done) }()
+	<-a.Ready()
+	if !alive(deadline) {
+		t.Fatal("not alive while running")
+	}
+	cancel()
+	<-done
+	if alive(100 * time.Millisecond) {
+		t.Fatal("alive after Run ended")
 	}
 }
 

@@ -34,12 +34,19 @@ func (a *Agent) policyLoop(ctx context.Context, v *voice, prepare chan<- struct{
 		if w := p.Wake(); !w.IsZero() {
 			timer.Reset(max(time.Until(w), 0))
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case ev = <-a.events:
-		case <-timer.C:
-			ev = halte.Event{Kind: halte.Tick, At: a.deps.Now()}
+	wait:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case reply := <-a.probes:
+				close(reply) // Alive: the loop turns
+			case ev = <-a.events:
+				break wait
+			case <-timer.C:
+				ev = halte.Event{Kind: halte.Tick, At: a.deps.Now()}
+				break wait
+			}
 		}
 	}
 }
