@@ -8,8 +8,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
-	"os"
 	"time"
 
 	"github.com/halte-transit/halte"
@@ -83,19 +81,11 @@ func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, p
 	} else {
 		fmt.Fprintln(stderr, "halte: warning: not signed (no --key); a hub that checks operator keys will refuse it")
 	}
-	host, _ := os.Hostname()
-	opts, err := conn.options(fmt.Sprintf("halte-cli-%s-%d", host, os.Getpid()))
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	opts.Once = true
-	client := mqtt.NewClient(opts)
-	if err := mqtt.Connect(ctx, client); err != nil {
-		client.Disconnect(0)
-		return fmt.Errorf("%s: %w", opts.Broker, err)
+	client, err := conn.connect(ctx, "halte-cli", stderr, nil)
+	if err != nil {
+		return err
 	}
 	defer client.Disconnect(250)
 	topic := mqtt.OperatorAlertTopic(id)

@@ -10,6 +10,8 @@ Usage:
   halte hub --broker URL --gtfs PATH [flags]     turn alerts into per-stop documents
   halte alert publish --broker URL [flags]       publish or update an operator alert
   halte alert cancel --broker URL ID             end an operator alert
+  halte fleet --broker URL [--alert ID]          the devices: which are unwell, which hold
+                                                 and have announced an alert
   halte keys gen --out PREFIX                    make a signing key pair
   halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
@@ -26,6 +28,7 @@ var commands = map[string]command{
 	"alert":    runAlert,
 	"demo":     runDemo,
 	"say":      runSay,
+	"fleet":    runFleet,
 	"keys":     runKeys,
 	"selftest": runSelftest,
 }

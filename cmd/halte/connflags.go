@@ -1,7 +1,14 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte/feeds/mqtt"
 )
@@ -37,4 +44,24 @@ func (c *connFlags) options(clientID string) (mqtt.Options, error) {
 		return mqtt.Options{}, err
 	}
 	return mqtt.Options{Broker: broker, ClientID: clientID, Username: c.username, Password: password, TLS: tls}, nil
+}
+
+// connect opens a command's short connection, its client id made of
+// prefix, the host name and the process id: warnings go to stderr, and a
+// refusal is told at once. onConnect, if not nil, runs once connected.
+func (c *connFlags) connect(ctx context.Context, prefix string, stderr io.Writer, onConnect func(paho.Client)) (paho.Client, error) {
+	host, _ := os.Hostname()
+	opts, err := c.options(fmt.Sprintf("%s-%s-%d", prefix, host, os.Getpid()))
+	if err != nil {
+		return nil, err
+	}
+	opts.Logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	opts.Once = true
+	opts.OnConnect = onConnect
+	client := mqtt.NewClient(opts)
+	if err := mqtt.Connect(ctx, client); err != nil {
+		client.Disconnect(0)
+		return nil, fmt.Errorf("%s: %w", opts.Broker, err)
+	}
+	return client, nil
 }

@@ -16,6 +16,8 @@ const (
 	StopsFilter = Root + "/stops/+"
 	// OperatorAlertsFilter matches every operator alert.
 	OperatorAlertsFilter = Root + "/operator/alerts/+"
+	// DeviceStatusFilter matches every device's status.
+	DeviceStatusFilter = Root + "/devices/+/status"
 	// HubStatus is the hub's retained heartbeat, with a will.
 	HubStatus = Root + "/hub/status"
 )

@@ -94,7 +94,8 @@ type Agent struct {
 	lastContact time.Time
 	signal      halte.Signal
 	lastPulse   time.Time
-	audioErr    error // why the speaker cannot play; nil when it can
+	announced   map[string]heard // by alert id: the last version played
+	audioErr    error            // why the speaker cannot play; nil when it can
 	stats       Stats
 }
 
@@ -157,12 +158,13 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	}
 	a := &Agent{
 		cfg: cfg, deps: deps, log: deps.Logger, store: st, trust: trust, speech: cache,
-		books:  map[string]*phrases.Book{},
-		events: make(chan halte.Event, 256),
-		ready:  make(chan struct{}),
-		probes: make(chan chan struct{}),
-		docs:   map[string]halte.StopState{},
-		stats:  Stats{Rejected: map[halte.Reason]int{}},
+		books:     map[string]*phrases.Book{},
+		events:    make(chan halte.Event, 256),
+		ready:     make(chan struct{}),
+		probes:    make(chan chan struct{}),
+		docs:      map[string]halte.StopState{},
+		announced: map[string]heard{},
+		stats:     Stats{Rejected: map[halte.Reason]int{}},
 		rules: halte.Rules{
 			Languages: cfg.Languages, Location: loc,
 			RepeatEvery: cfg.Announce.RepeatEvery, MinGap: cfg.Announce.MinGap, Coalesce: cfg.Announce.Coalesce,
@@ -233,6 +235,24 @@ func (a *Agent) Alive(ctx context.Context) bool {
 	case <-ctx.Done():
 		return false
 	}
+}
+
+// heard is an alert's version and when it was last played at the stop.
+type heard struct {
+	Version uint64    `json:"version"`
+	At      time.Time `json:"at"`
+}
+
+// noteAnnounced records that an alert was played, for the device's status,
+// and reports whether it was one (a summary names none).
+func (a *Agent) noteAnnounced(ann Announcement) bool {
+	if ann.Alert == "" {
+		return false
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.announced[ann.Alert] = heard{Version: ann.Version, At: ann.At.UTC()}
+	return true
 }
 
 // Close releases the state file.

@@ -135,13 +135,22 @@ func (a *Agent) serveScreen(ctx context.Context) error {
 }
 
 // statusPayload is the device's retained status: whether it is online, the
-// version it holds of each stop's document, what its light shows, and its
+// version it holds of each stop's document, the alerts it holds (by id, their
+// version) and when each was last played, what its light shows, and its
 // counters.
 func (a *Agent) statusPayload(online bool) []byte {
 	a.mu.Lock()
 	versions := map[string]uint64{}
+	alerts := map[string]uint64{}
+	announced := map[string]heard{}
 	for stop, doc := range a.docs {
 		versions[stop] = doc.Version
+		for _, al := range doc.Alerts {
+			alerts[al.ID] = al.Version
+			if h, ok := a.announced[al.ID]; ok {
+				announced[al.ID] = h
+			}
+		}
 	}
 	signal := a.signal
 	audio := "ok"
@@ -151,15 +160,17 @@ func (a *Agent) statusPayload(online bool) []byte {
 	a.mu.Unlock()
 	stats := a.Stats()
 	b, _ := json.Marshal(struct {
-		Online   bool                 `json:"online"`
-		Device   string               `json:"device"`
-		Stops    []string             `json:"stops"`
-		Versions map[string]uint64    `json:"versions"`
-		Signal   halte.Signal         `json:"signal"`
-		Audio    string               `json:"audio"`
-		Applied  int                  `json:"applied"`
-		Rejected map[halte.Reason]int `json:"rejected"`
-		At       time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, versions, signal, audio, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
+		Online    bool                 `json:"online"`
+		Device    string               `json:"device"`
+		Stops     []string             `json:"stops"`
+		Versions  map[string]uint64    `json:"versions"`
+		Alerts    map[string]uint64    `json:"alerts"`
+		Announced map[string]heard     `json:"announced"`
+		Signal    halte.Signal         `json:"signal"`
+		Audio     string               `json:"audio"`
+		Applied   int                  `json:"applied"`
+		Rejected  map[halte.Reason]int `json:"rejected"`
+		At        time.Time            `json:"at"`
+	}{online, a.cfg.Device, a.cfg.Stops, versions, alerts, announced, signal, audio, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }

@@ -98,6 +98,9 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 			}
 		} else if a.play(ictx, clip.Append(halte.Silence(clip.Rate, pause)), u.Volume, labelOf(ann)) {
 			a.log.Info("announcement played", "alert", ann.Alert, "seconds", clip.Duration().Seconds())
+			if a.noteAnnounced(ann) {
+				client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+			}
 		}
 		cancel()
 		if b, err := json.Marshal(ann); err == nil {
