@@ -2,6 +2,9 @@ package main_test
 
 import (
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -104,8 +107,9 @@ func TestHubReadsFeeds(t *testing.T) {
 			docs <- d
 		}
 	}).Wait()
+	metrics := freeAddress(t)
 	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s", "--insecure",
-		"--gtfs-rt", "../../feeds/gtfsrt/testdata/delijn-detour.txtpb", "--siri-sx", siriFile)
+		"--gtfs-rt", "../../feeds/gtfsrt/testdata/delijn-detour.txtpb", "--siri-sx", siriFile, "--metrics", metrics)
 	got := map[string]halte.StopState{}
 	testkit.WaitFor(t, 20*time.Second, "documents for Rabot and Dampoort", func() bool {
 		for {
@@ -120,6 +124,27 @@ func TestHubReadsFeeds(t *testing.T) {
 	if a := got["200801"].Alerts[0]; a.Effect != halte.AccessibilityIssue || !strings.HasPrefix(a.Source, "siri-sx ") {
 		t.Fatalf("Dampoort: %+v", a)
 	}
+	resp, err := http.Get("http://" + metrics + "/metrics")
+	if err != nil {
+		t.Fatalf("the hub's metrics: %v", err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	mustContain(t, "the hub's metrics", string(body), "halte_hub_documents_published_total", "halte_hub_synchronized 1", "go_goroutines")
+	if strings.Contains(string(body), "halte_hub_documents_published_total 0\n") {
+		t.Fatalf("the hub's metrics count no document published:\n%s", body)
+	}
+}
+
+// freeAddress returns a loopback address with a port free at the time.
+func freeAddress(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
 }
 
 // TestAudioDeviceComesBack starts the agent with no sound card: it runs,

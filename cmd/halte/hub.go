@@ -7,12 +7,18 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
+	gonet "net"
 	"net/http"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
@@ -36,6 +42,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	stateDir := fs.String("state-dir", "", "`folder` where the hub keeps the highest version it published, so versions keep growing across restarts")
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
 	poll := fs.Duration("poll", 30*time.Second, "how often each feed is fetched (a file is read again)")
+	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`address`/metrics (host:port), e.g. 127.0.0.1:9464")
 	var rtFeeds, siriFeeds, headers listFlag
 	fs.Var(&rtFeeds, "gtfs-rt", "a GTFS-Realtime Alerts feed, `URL or FILE` (protobuf, or its JSON rendering); repeatable")
 	fs.Var(&siriFeeds, "siri-sx", "a SIRI-SX feed, `URL or FILE`; repeatable")
@@ -88,7 +95,33 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		log.Info("signing stop documents", "key", cfg.Key.ID())
 	}
+	if *metricsAddr != "" {
+		reg := prometheus.NewRegistry()
+		reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+		if err := serveMetrics(ctx, *metricsAddr, reg); err != nil {
+			return fmt.Errorf("--metrics: %w", err)
+		}
+		log.Info("metrics served", "url", "http://"+*metricsAddr+"/metrics")
+		cfg.Metrics = reg
+	}
 	return hub.Run(ctx, cfg)
+}
+
+// serveMetrics serves reg's metrics at addr's /metrics until ctx ends.
+func serveMetrics(ctx context.Context, addr string, reg *prometheus.Registry) error {
+	l, err := gonet.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(l)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	return nil
 }
 
 // feedSources makes a source of each feed. Alert ids get a prefix made

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"sync"
+	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
@@ -56,17 +57,18 @@ func (o *outbox) take() []halte.StopState {
 	return docs
 }
 
-// send publishes what is put, signed with key if there is one, until ctx
-// ends.
-func (o *outbox) send(ctx context.Context, c paho.Client, key *sign.Signer, log *slog.Logger) {
+// send publishes what is put, signed with key if there is one, and counts
+// it in stats, until ctx ends.
+func (o *outbox) send(ctx context.Context, c paho.Client, key *sign.Signer, stats *metrics, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-o.wake:
 		}
-		docs := o.take()
+		docs, t0 := o.take(), time.Now()
 		n := publish(ctx, c, docs, key, log)
+		stats.sent(n, len(docs), time.Since(t0))
 		log.Info("stop documents published", "documents", n, "of", len(docs))
 	}
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/halte-transit/halte"
 
@@ -52,6 +54,9 @@ type Config struct {
 	Heartbeat time.Duration
 	// Sweep is how often documents are recomputed to drop ended alerts; 0 means 1 min.
 	Sweep time.Duration
+	// Metrics is where the hub registers its Prometheus metrics; nil means
+	// they are not exposed.
+	Metrics prometheus.Registerer
 	// Logger receives the hub's log; nil means slog.Default().
 	Logger *slog.Logger
 	// Now is the clock; nil means time.Now.
@@ -180,8 +185,12 @@ func Run(ctx context.Context, cfg Config) error {
 	sweep := time.NewTicker(cfg.Sweep)
 	defer sweep.Stop()
 	feedErrors := map[string]int{}
+	stats, err := newMetrics(cfg.Metrics)
+	if err != nil {
+		return fmt.Errorf("hub metrics: %w", err)
+	}
 	out := newOutbox()
-	go out.send(ctx, client, cfg.Key, log)
+	go out.send(ctx, client, cfg.Key, stats, log)
 	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state, feedErrors)) }
 	beat()
 	for {
@@ -229,6 +238,7 @@ func Run(ctx context.Context, cfg Config) error {
 		if !wasReady && ready() {
 			stops = state.KnownStops() // everything, once: the start is over
 		}
+		stats.observe(state, feedErrors, ready())
 		if !ready() || len(stops) == 0 {
 			continue
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/encoding/prototext"
 	"google.golang.org/protobuf/proto"
 
@@ -233,4 +234,54 @@ func TestHubPublishesWhatChangedWhileTheBrokerWasAway(t *testing.T) {
 		d, _ := again.latest("200501")
 		return len(d.Alerts) == 2
 	})
+}
+
+// The hub's Prometheus metrics count what it published and what it refused.
+func TestHubMetrics(t *testing.T) {
+	broker := mqtttest.Start(t)
+	reg := prometheus.NewRegistry()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		hub.Run(ctx, hub.Config{Broker: broker.URL, Network: sample.GhentNetwork(), ClientID: "metrics-hub",
+			Logger: (&testkit.Log{}).Logger(), OperatorKeys: sign.Insecure(), Metrics: reg})
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	op := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "metrics-operator", Logger: (&testkit.Log{}).Logger()})
+	if err := mqtt.Connect(ctx, op); err != nil {
+		t.Fatal(err)
+	}
+	defer op.Disconnect(100)
+	good, _ := json.Marshal(halte.Alert{ID: "a1", Version: 1, Effect: halte.NoService, Lines: []halte.Line{{ID: "T1"}}})
+	for id, payload := range map[string][]byte{"a1": good, "bad": []byte("not json")} {
+		if err := mqtt.Publish(ctx, op, mqtt.OperatorAlertTopic(id), true, payload); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := len(sample.GhentNetwork().RouteStops("T1"))
+	testkit.WaitFor(t, deadline, fmt.Sprintf("%d documents published and one alert refused in the metrics", want), func() bool {
+		return metric(t, reg, "halte_hub_documents_published_total") == float64(want) &&
+			metric(t, reg, "halte_hub_operator_alerts_refused_total") == 1 &&
+			metric(t, reg, "halte_hub_stops") == float64(want) && metric(t, reg, "halte_hub_synchronized") == 1
+	})
+}
+
+// metric sums the values of a metric family in reg; 0 if it is absent.
+func metric(t *testing.T, reg *prometheus.Registry, name string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			sum += m.GetCounter().GetValue() + m.GetGauge().GetValue()
+		}
+	}
+	return sum
 }
