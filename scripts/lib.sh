@@ -15,13 +15,13 @@ need_packages() {
     "${apt[@]}" >&2 || { "${sudo[@]}" apt-get update -q >&2 && "${apt[@]}" >&2; }
 }
 
-# need_go: checks that Go 1.25 or newer is on PATH (or in /usr/local/go).
+# need_go: checks that Go 1.26 or newer is on PATH (or in /usr/local/go).
 need_go() {
     if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then
         export PATH=$PATH:/usr/local/go/bin
     fi
     if ! command -v go >/dev/null; then
-        echo "halte: Go is not installed; install Go 1.25 or newer from https://go.dev/dl/" >&2
+        echo "halte: Go is not installed; install Go 1.26 or newer from https://go.dev/dl/" >&2
         return 1
     fi
 }
