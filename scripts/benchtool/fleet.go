@@ -83,6 +83,10 @@ func fleet(ctx context.Context, args []string) error {
 	ready, limit := f.ready()
 	started := time.Since(start)
 	settled := settle(2 * time.Minute) // the agents' start-up work (state files, speech caches) is over
+	if err := bridged(ctx, op, urls[1:], quiet); err != nil {
+		return err
+	}
+	settled = time.Since(start) - started
 
 	line := halte.Alert{ID: "line", Version: 1, Effect: halte.Detour, Lines: []halte.Line{{ID: "r0"}}}
 	lineStops := net.RouteStops("r0")
@@ -219,31 +223,36 @@ func (f *flock) stop() {
 	}
 }
 
-// bridged waits until a message published on the first broker reaches
-// every other broker of the cluster.
+// bridged waits until a message published on the first broker now reaches
+// every other broker of the cluster: the bridges are up, and what they
+// carried before (the agents' start-up statuses) has gone through.
 func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Logger) error {
 	const probe = "halte/v1/bench/probe"
-	if err := mqtt.Publish(ctx, op, probe, true, []byte("1")); err != nil {
-		return err
-	}
+	nonce := fmt.Sprint(time.Now().UnixNano())
+	got := make(chan struct{}, len(others))
 	for i, url := range others {
-		got := make(chan struct{}, 1)
 		c := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: fmt.Sprintf("fleet-probe-%d", i), Logger: log})
 		if err := mqtt.Connect(ctx, c); err != nil {
 			return err
 		}
-		c.Subscribe(probe, 1, func(paho.Client, paho.Message) {
-			select {
-			case got <- struct{}{}:
-			default:
+		defer c.Disconnect(100)
+		if err := mqtt.Wait(ctx, c.Subscribe(probe, 1, func(_ paho.Client, m paho.Message) {
+			if string(m.Payload()) == nonce {
+				got <- struct{}{}
 			}
-		})
+		})); err != nil {
+			return err
+		}
+	}
+	if err := mqtt.Publish(ctx, op, probe, false, []byte(nonce)); err != nil {
+		return err
+	}
+	for range others {
 		select {
 		case <-got:
-		case <-time.After(30 * time.Second):
-			return fmt.Errorf("broker %s is not bridged to the first after 30 s", url)
+		case <-time.After(2 * time.Minute):
+			return fmt.Errorf("a message from the first broker did not reach all the others in 2 minutes")
 		}
-		c.Disconnect(100)
 	}
 	return nil
 }
