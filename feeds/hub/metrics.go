@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"maps"
 	"sync"
 	"time"
 
@@ -69,19 +70,11 @@ func (m *metrics) sent(acknowledged, n int, took time.Duration) {
 func (m *metrics) observe(s *State, feedErrors map[string]int, synced bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.refused = copyMap(s.Rejected)
-	m.skipped = copyMap(s.Skipped)
-	m.feedErrors = copyMap(feedErrors)
+	m.refused = maps.Clone(s.Rejected)
+	m.skipped = maps.Clone(s.Skipped)
+	m.feedErrors = maps.Clone(feedErrors)
 	m.stops = len(s.published)
 	m.synced = synced
-}
-
-func copyMap[K comparable](src map[K]int) map[K]int {
-	dst := make(map[K]int, len(src))
-	for k, v := range src {
-		dst[k] = v
-	}
-	return dst
 }
 
 // Describe is part of prometheus.Collector.

@@ -14,8 +14,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -180,7 +182,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 		a.log.Error("part of the state file could not be read", "err", err)
 	}
 	for stop, doc := range restored {
-		if a.serves(stop) {
+		if slices.Contains(a.cfg.Stops, stop) {
 			a.docs[stop] = doc
 			if doc.IssuedAt.After(a.lastContact) {
 				a.lastContact = doc.IssuedAt
@@ -282,10 +284,7 @@ func (a *Agent) Stats() Stats {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	s := a.stats
-	s.Rejected = map[halte.Reason]int{}
-	for k, v := range a.stats.Rejected {
-		s.Rejected[k] = v
-	}
+	s.Rejected = maps.Clone(a.stats.Rejected)
 	return s
 }
 
@@ -368,18 +367,5 @@ func (a *Agent) Documents() map[string]halte.StopState { return a.snapshot() }
 func (a *Agent) snapshot() map[string]halte.StopState {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	docs := make(map[string]halte.StopState, len(a.docs))
-	for k, v := range a.docs {
-		docs[k] = v
-	}
-	return docs
-}
-
-func (a *Agent) serves(stop string) bool {
-	for _, s := range a.cfg.Stops {
-		if s == stop {
-			return true
-		}
-	}
-	return false
+	return maps.Clone(a.docs)
 }

@@ -11,7 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -82,11 +82,11 @@ func fleet(ctx context.Context, args []string) error {
 	}
 	ready, limit := f.ready()
 	started := time.Since(start)
-	settled := settle(2 * time.Minute) // the agents' start-up work (state files, speech caches) is over
+	settle(2 * time.Minute) // the agents' start-up work (state files, speech caches) is over
 	if err := bridged(ctx, op, urls[1:], quiet); err != nil {
 		return err
 	}
-	settled = time.Since(start) - started
+	settled := time.Since(start) - started
 
 	line := halte.Alert{ID: "line", Version: 1, Effect: halte.Detour, Lines: []halte.Line{{ID: "r0"}}}
 	lineStops := net.RouteStops("r0")
@@ -258,20 +258,18 @@ func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Log
 }
 
 // settle waits until this machine's processors are at least three
-// quarters idle over a second, or timeout passes, and returns how long it
-// waited.
-func settle(timeout time.Duration) time.Duration {
+// quarters idle over a second, or timeout passes.
+func settle(timeout time.Duration) {
 	start := time.Now()
 	busy0, total0 := cpuJiffies()
 	for time.Since(start) < timeout {
 		time.Sleep(time.Second)
 		busy, total := cpuJiffies()
 		if total > total0 && float64(busy-busy0)/float64(total-total0) < 0.25 {
-			break
+			return
 		}
 		busy0, total0 = busy, total
 	}
-	return time.Since(start)
 }
 
 // cpuJiffies reads the machine's busy and total processor time from /proc/stat.
@@ -294,8 +292,8 @@ func pct(d []time.Duration, p int) float64 {
 	if len(d) == 0 {
 		return 0
 	}
-	s := append([]time.Duration(nil), d...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	s := slices.Clone(d)
+	slices.Sort(s)
 	i := min(len(s)-1, len(s)*p/100)
 	return float64(s[i].Microseconds()) / 1000
 }
