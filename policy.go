@@ -27,6 +27,9 @@ type Policy struct {
 	item        int        // index of the item being said
 	lastSaid    *Utterance // the last answer to a traveler, for "again, slower"
 	lastItem    int        // the item of lastSaid said last
+	more        []Item     // what the last answer to a traveler left for "press again"
+	moreOf      [32]byte   // the active alerts more was made from
+	moreUntil   time.Time
 	lang        int        // index into rules.Languages
 	langUntil   time.Time
 	signal      Signal
@@ -118,6 +121,9 @@ func (p *Policy) press(docs map[string]StopState, g Gesture, now time.Time) []Ac
 		if p.speaking != nil && p.speaking.Priority == PriorityTraveler && p.speaking.Trigger == TriggerButton {
 			return []Action{{Kind: Skip}}
 		}
+		if rest := p.rest(docs, now); rest != nil {
+			return []Action{p.say(p.continuation(rest, now))}
+		}
 		return []Action{p.say(p.answer(docs, now, TriggerButton, PriorityTraveler))}
 	case Double:
 		u := p.answer(docs, now, TriggerSlower, PriorityTraveler)
@@ -147,28 +153,86 @@ func (p *Policy) say(u Utterance) Action {
 	return Action{Kind: Say, Utterance: u}
 }
 
-// answer is what the stop says when asked: a staleness notice if due, then
-// the summary and each active alert, most severe first, then the alerts to
-// come; or "no disruptions reported".
+// answer is what the stop says when asked: a staleness notice if due, the
+// stop's name, the summary, then the active alerts (this stop's own service
+// first) and the alerts to come, within the word budget; or "no
+// disruptions reported". What a traveler's answer leaves unsaid waits for
+// the next press.
 func (p *Policy) answer(docs map[string]StopState, now time.Time, t Trigger, prio Priority) Utterance {
 	u := Utterance{Lang: p.Lang(), Trigger: t, Priority: prio, Volume: p.rules.ButtonVolume}
 	if prio < PriorityTraveler {
 		u.Volume, _ = p.rules.Volume.At(now.In(p.rules.Location))
 	}
+	var head []Item
 	if p.stale(now) {
-		u.Items = append(u.Items, Item{Kind: ItemStale, Since: p.lastContact})
+		head = append(head, Item{Kind: ItemStale, Since: p.lastContact})
+	}
+	if name := p.stopName(docs); name != "" {
+		head = append(head, Item{Kind: ItemStopName, Name: name})
 	}
 	active := activeItems(docs, now)
 	if len(active) == 0 {
-		u.Items = append(u.Items, Item{Kind: ItemNone, Since: p.lastContact})
+		head = append(head, Item{Kind: ItemNone, Since: p.lastContact})
 	} else {
-		u.Items = append(u.Items, Item{Kind: ItemSummary, Count: len(active)})
-		u.Items = append(u.Items, active...)
+		head = append(head, Item{Kind: ItemSummary, Count: len(active)})
 	}
+	body := active
 	if p.rules.Upcoming > 0 {
-		u.Items = append(u.Items, upcomingItems(docs, now, p.rules.Upcoming)...)
+		body = append(body, upcomingItems(docs, now, p.rules.Upcoming)...)
+	}
+	var rest []Item
+	u.Items, rest = page(head, body, p.rules.AnswerWords, p.measure(u.Lang, now))
+	if t == TriggerButton {
+		p.keepRest(rest, active, now)
 	}
 	return u
+}
+
+// continuation is the next page of the last answer to a traveler.
+func (p *Policy) continuation(rest []Item, now time.Time) Utterance {
+	u := Utterance{Lang: p.Lang(), Trigger: TriggerButton, Priority: PriorityTraveler, Volume: p.rules.ButtonVolume}
+	var left []Item
+	u.Items, left = page(nil, rest, p.rules.AnswerWords, p.measure(u.Lang, now))
+	p.more, p.moreUntil = left, now.Add(p.rules.MoreFor)
+	return u
+}
+
+// keepRest remembers what an answer left unsaid, for "press again".
+func (p *Policy) keepRest(rest, active []Item, now time.Time) {
+	p.more, p.moreOf, p.moreUntil = rest, itemsDigest(active), now.Add(p.rules.MoreFor)
+}
+
+// rest is what the last answer left for this press, or nil when a press
+// should start a new answer: nothing was left, it is too late, or the
+// alerts changed since.
+func (p *Policy) rest(docs map[string]StopState, now time.Time) []Item {
+	if len(p.more) == 0 || !now.Before(p.moreUntil) || itemsDigest(activeItems(docs, now)) != p.moreOf {
+		return nil
+	}
+	return p.more
+}
+
+// measure is the word count of items in lang, for the budget; nil when
+// there is no budget.
+func (p *Policy) measure(lang string, now time.Time) func(Item) []int {
+	if p.rules.Words == nil || p.rules.AnswerWords < 0 {
+		return nil
+	}
+	return func(it Item) []int { return p.rules.Words(it, lang, now) }
+}
+
+// stopName is the name the device says for its stop: the configured one,
+// else the first stop document's.
+func (p *Policy) stopName(docs map[string]StopState) string {
+	if p.rules.StopName != "" {
+		return p.rules.StopName
+	}
+	for _, stop := range sortedStops(docs) {
+		if name := docs[stop].StopName; name != "" {
+			return name
+		}
+	}
+	return ""
 }
 
 // scan queues every alert that is active and not yet announced in its
@@ -231,14 +295,16 @@ func (p *Policy) flush(docs map[string]StopState, now time.Time) []Action {
 		}
 		var u Utterance
 		if len(p.pending) == 1 {
-			u = Utterance{Lang: p.rules.Languages[0], Trigger: trigger, Priority: prio, Volume: volume,
-				Items: []Item{{Kind: ItemChime}}}
+			u = Utterance{Lang: p.rules.Languages[0], Trigger: trigger, Priority: prio, Volume: volume}
+			head := []Item{{Kind: ItemChime}}
 			if p.stale(now) {
-				u.Items = append(u.Items, Item{Kind: ItemStale, Since: p.lastContact})
+				head = append(head, Item{Kind: ItemStale, Since: p.lastContact})
 			}
+			var body []Item
 			for _, pa := range p.pending {
-				u.Items = append(u.Items, Item{Kind: ItemAlert, Stop: pa.stop, Alert: pa.alert})
+				body = append(body, Item{Kind: ItemAlert, Stop: pa.stop, Alert: pa.alert})
 			}
+			u.Items, _ = page(head, body, p.rules.AnswerWords, p.measure(u.Lang, now))
 		} else {
 			u = p.answer(docs, now, trigger, prio)
 			u.Lang, u.Volume = p.rules.Languages[0], volume
@@ -336,7 +402,8 @@ func (p *Policy) nextWake(docs map[string]StopState, now time.Time) time.Time {
 	return w
 }
 
-// activeItems lists the active alerts of all stops, most severe first.
+// activeItems lists the active alerts of all stops as the traveler hears
+// them: the same saying once (Merge), this stop's own service first (Order).
 func activeItems(docs map[string]StopState, now time.Time) []Item {
 	var items []Item
 	for _, stop := range sortedStops(docs) {
@@ -344,8 +411,15 @@ func activeItems(docs map[string]StopState, now time.Time) []Item {
 			items = append(items, Item{Kind: ItemAlert, Stop: stop, Alert: a})
 		}
 	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].Alert.Severity.Rank() > items[j].Alert.Severity.Rank() })
+	items = Merge(items)
+	Order(items, now)
 	return items
+}
+
+// itemsDigest identifies what items say.
+func itemsDigest(items []Item) [32]byte {
+	b, _ := json.Marshal(items)
+	return sha256.Sum256(b)
 }
 
 // upcomingItems lists the alerts that start within ahead, soonest first.
@@ -365,7 +439,7 @@ func upcomingItems(docs map[string]StopState, now time.Time, ahead time.Duration
 		}
 	}
 	sort.SliceStable(items, func(i, j int) bool { return items[i].Start.Before(items[j].Start) })
-	return items
+	return Merge(items)
 }
 
 func sortedStops(docs map[string]StopState) []string {

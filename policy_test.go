@@ -105,6 +105,10 @@ func shape(u halte.Utterance) string {
 			out += "none"
 		case halte.ItemLanguageName:
 			out += "lang"
+		case halte.ItemStopName:
+			out += "name"
+		case halte.ItemMore:
+			out += fmt.Sprintf("more(%d)", it.Count)
 		}
 	}
 	return out
@@ -127,7 +131,8 @@ func none(t *testing.T, acts []halte.Action, why string) {
 }
 
 func al(id string, sev halte.Severity) halte.Alert {
-	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Severity: sev, Stops: []string{"s1"}}
+	return halte.Alert{ID: id, Version: 1, Effect: halte.Detour, Severity: sev, Stops: []string{"s1"},
+		Header: halte.Text{"nl": "Omleiding " + id}}
 }
 
 func during(a halte.Alert, from, to time.Time) halte.Alert {

@@ -41,6 +41,17 @@ type Rules struct {
 	// ButtonVolume is the volume of an answer to a traveler; 0 means the
 	// day volume, whatever the hour.
 	ButtonVolume float64
+	// AnswerWords is the most words one answer says before "press again for
+	// more"; 0 means 90 (about 35 seconds), a negative value no limit.
+	AnswerWords int
+	// MoreFor is how long "press again" gives the rest of the last answer
+	// rather than a new one; 0 means 2 minutes.
+	MoreFor time.Duration
+	// Words measures what an item says, for AnswerWords; nil means no limit.
+	Words Words
+	// StopName is the stop's name as the device says it; "" means the name
+	// in the stop's document.
+	StopName string
 }
 
 // withDefaults fills the zero values once.
@@ -58,6 +69,10 @@ func (r Rules) withDefaults() Rules {
 	def(&r.LanguageHold, 2*time.Minute)
 	def(&r.Upcoming, 24*time.Hour)
 	def(&r.RemoteGap, 10*time.Second)
+	def(&r.MoreFor, 2*time.Minute)
+	if r.AnswerWords == 0 {
+		r.AnswerWords = 90
+	}
 	if len(r.Languages) == 0 {
 		r.Languages = []string{"nl"}
 	}

@@ -14,6 +14,8 @@ const (
 	ItemUpcoming                     // an alert to come, with Alert and Start
 	ItemNone                         // "no disruptions reported", with Since
 	ItemLanguageName                 // the language's own name
+	ItemStopName                     // the stop's own name, with Name
+	ItemMore                         // "press again for two more", with Count (0: for the rest)
 )
 
 // Item is one part of an utterance; which fields count depends on Kind.
@@ -21,6 +23,17 @@ type Item struct {
 	Kind  ItemKind
 	Stop  string
 	Alert Alert
+	// Also are the alerts said together with Alert because they say the
+	// same (see Merge); Alert then names the lines of all of them.
+	Also []Item
+	// From and To are the sentences of the alert to say: [From, To), To 0
+	// meaning to the end. A long alert is said over several answers.
+	From, To int
+	// Short says only the alert's short form: its header, or the sentence
+	// made from its effect, lines and end.
+	Short bool
+	// Name is the stop's name (ItemStopName).
+	Name  string
 	Count int
 	// Since is the last update from the hub (ItemStale, ItemNone); zero
 	// means never.

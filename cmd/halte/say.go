@@ -107,7 +107,7 @@ func stopDocuments(net *gtfs.Network, a halte.Alert, stop string, resolve bool, 
 	if err != nil {
 		return nil, err
 	}
-	docs := map[string]halte.StopState{stop: {Stop: stop, Version: 1, IssuedAt: at, Alerts: []halte.Alert{}}}
+	docs := map[string]halte.StopState{stop: {Stop: stop, StopName: net.Stops[stop].Name, Version: 1, IssuedAt: at, Alerts: []halte.Alert{}}}
 	for _, doc := range state.Plan(state.ApplyAlert(a.ID, payload), at) {
 		if doc.Stop == stop {
 			docs[stop] = doc

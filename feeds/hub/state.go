@@ -12,6 +12,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/halte-transit/halte"
@@ -194,15 +195,27 @@ func (s *State) document(stop string, now time.Time) halte.StopState {
 		if a.Ended(now) {
 			continue
 		}
-		if len(a.Stops) > 0 || len(a.Lines) == 0 {
-			// The alert as it concerns this stop: a document does not carry
-			// every stop an alert names (35,000 for a network-wide one).
+		// The alert as it concerns this stop: a document does not carry
+		// every stop an alert names (35,000 for a network-wide one). It
+		// names the stop when the alert named it (or its station), so that
+		// the device says this stop's own disruptions first; an alert that
+		// reaches it through its lines names none.
+		switch {
+		case s.names(a, stop) || len(a.Lines) == 0:
 			a.Stops = []string{stop}
+		default:
+			a.Stops = nil
 		}
 		doc.Alerts = append(doc.Alerts, a)
 	}
 	halte.SortBySeverity(doc.Alerts)
 	return doc
+}
+
+// names reports whether alert a names stop, or the station stop belongs to.
+func (s *State) names(a halte.Alert, stop string) bool {
+	parent := s.net.Stops[stop].Parent
+	return slices.ContainsFunc(a.Stops, func(named string) bool { return named == stop || parent != "" && named == parent })
 }
 
 // digest identifies a document's content. Alert versions are left out: a

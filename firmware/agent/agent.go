@@ -172,6 +172,8 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 			RepeatEvery: cfg.Announce.RepeatEvery, MinGap: cfg.Announce.MinGap, Coalesce: cfg.Announce.Coalesce,
 			StaleAfter: cfg.Announce.StaleAfter, LanguageHold: cfg.Announce.LanguageHold,
 			Volume: cfg.Announce.Volume, ButtonVolume: cfg.Announce.ButtonVolume,
+			AnswerWords: cfg.Announce.AnswerWords, MoreFor: cfg.Announce.MoreFor,
+			Words: phrases.Measure(loc, lex), StopName: cfg.StopName,
 		},
 	}
 	for _, lang := range cfg.Languages {

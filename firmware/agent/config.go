@@ -25,6 +25,9 @@ type Config struct {
 	Device string `yaml:"device"`
 	// Stops are the stop ids (GTFS stop_id) this device speaks for; at least one.
 	Stops []string `yaml:"stops"`
+	// StopName is the stop's name as a press says it first ("Korenmarkt,
+	// perron 1"); "" means the name in the stop's document (the GTFS's).
+	StopName string `yaml:"stop_name"`
 	// StateDir holds the state file; required.
 	StateDir string `yaml:"state_dir"`
 	// HubKeys are PEM files of the hub's public keys; documents signed by
@@ -106,6 +109,12 @@ type AnnounceConfig struct {
 	LanguageHold time.Duration        `yaml:"language_hold"`
 	Volume       halte.VolumeSchedule `yaml:"volume"`
 	ButtonVolume float64              `yaml:"button_volume"`
+	// AnswerWords is the most words one answer says before "press again
+	// for more"; 0 means 90 (about 35 seconds), -1 no limit.
+	AnswerWords int `yaml:"answer_words"`
+	// MoreFor is how long a press gives the rest of the last answer
+	// rather than a new one; 0 means 2 minutes.
+	MoreFor time.Duration `yaml:"more_for"`
 }
 
 // AudioConfig says how the device speaks.

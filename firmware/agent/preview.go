@@ -9,27 +9,50 @@ import (
 	"github.com/halte-transit/halte/tts/phrases"
 )
 
+// maxPages bounds how many "press again" answers are prepared or previewed.
+const maxPages = 10
+
 // Preview is what a device holding docs answers to a press of its button at
 // time at, in lang: the parts as the speaker says them. It runs the same
 // policy and phrase book as a running agent, so operators and route
 // instructors hear what travelers will hear.
 func Preview(docs map[string]halte.StopState, lang string, loc *time.Location, lex *phrases.Lexicon, at time.Time) []string {
-	p := halte.NewPolicy(halte.Rules{Languages: []string{lang}, Location: loc}, at, at)
+	r := halte.Rules{Location: loc, Words: phrases.Measure(loc, lex)}
+	return answers(r, docs, at, at, phrases.New(lang, loc, lex))[0]
+}
+
+// answers is what a device with rules r, holding docs and last in contact
+// at lastContact, says to presses at "at" in book's language: the first
+// answer, then each "press again" until nothing is left, each as the parts
+// the speaker says.
+func answers(r halte.Rules, docs map[string]halte.StopState, lastContact, at time.Time, book *phrases.Book) [][]string {
+	r.Languages = []string{book.Lang()}
+	p := halte.NewPolicy(r, at, lastContact)
 	p.Step(docs, halte.Event{Kind: halte.Tick, At: at})
-	book := phrases.New(lang, loc, lex)
-	for _, act := range p.Step(docs, halte.Event{Kind: halte.Press, Gesture: halte.Single, At: at}) {
-		if act.Kind != halte.Say {
-			continue
+	var out [][]string
+	for len(out) < maxPages {
+		var u *halte.Utterance
+		for _, act := range p.Step(docs, halte.Event{Kind: halte.Press, Gesture: halte.Single, At: at}) {
+			if act.Kind == halte.Say {
+				u = &act.Utterance
+			}
+		}
+		if u == nil {
+			break
 		}
 		var parts []string
-		for _, it := range act.Utterance.Items {
+		for _, it := range u.Items {
 			if text := book.Item(it, at); text != "" {
 				parts = append(parts, text)
 			}
 		}
-		return parts
+		out = append(out, parts)
+		p.Step(docs, halte.Event{Kind: halte.Finished, Seq: u.Seq, At: at})
+		if n := len(u.Items); n == 0 || u.Items[n-1].Kind != halte.ItemMore {
+			break
+		}
 	}
-	return nil
+	return out
 }
 
 // PreviewAudio synthesizes the parts as the speaker plays them, with the

@@ -88,26 +88,34 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 			continue
 		}
 		now := a.deps.Now()
-		ann := Announcement{Stop: it.Stop, Alert: it.Alert.ID, Version: it.Alert.Version, Lang: u.Lang,
-			Trigger: u.Trigger, Text: book.Item(it, now), At: now, Last: i == len(u.Items)-1}
-		a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
-			"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow)
-		if clip, err := a.speech.Synthesize(ictx, ann.Text, u.Lang, u.Slow); err != nil {
+		text := book.Item(it, now)
+		anns := announcements(it, u, text, now, i == len(u.Items)-1)
+		for _, ann := range anns {
+			a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
+				"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow)
+		}
+		if clip, err := a.speech.Synthesize(ictx, text, u.Lang, u.Slow); err != nil {
 			if ictx.Err() == nil {
-				a.log.Error("speech synthesis failed", "alert", ann.Alert, "err", err)
+				a.log.Error("speech synthesis failed", "alert", anns[0].Alert, "err", err)
 			}
-		} else if a.play(ictx, clip.Append(halte.Silence(clip.Rate, pause)), u.Volume, labelOf(ann)) {
-			a.log.Info("announcement played", "alert", ann.Alert, "seconds", clip.Duration().Seconds())
-			if a.noteAnnounced(ann) {
+		} else if a.play(ictx, clip.Append(halte.Silence(clip.Rate, pause)), u.Volume, labelOf(anns[0])) {
+			a.log.Info("announcement played", "alert", anns[0].Alert, "seconds", clip.Duration().Seconds())
+			noted := false
+			for _, ann := range anns {
+				noted = a.noteAnnounced(ann) || noted
+			}
+			if noted {
 				client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
 			}
 		}
 		cancel()
-		if b, err := json.Marshal(ann); err == nil {
-			client.Publish(mqtt.DeviceEventsTopic(a.cfg.Device), 1, false, b)
-		}
-		if a.deps.OnAnnounce != nil {
-			a.deps.OnAnnounce(ann)
+		for _, ann := range anns {
+			if b, err := json.Marshal(ann); err == nil {
+				client.Publish(mqtt.DeviceEventsTopic(a.cfg.Device), 1, false, b)
+			}
+			if a.deps.OnAnnounce != nil {
+				a.deps.OnAnnounce(ann)
+			}
 		}
 	}
 	return ctx.Err() == nil
@@ -169,6 +177,17 @@ func (a *Agent) watchAudio(ctx context.Context, every time.Duration) {
 	}
 }
 
+// announcements are the receipts of one spoken part: one for each alert it
+// says (a merged part says several), or one for a part about no alert.
+func announcements(it halte.Item, u halte.Utterance, text string, now time.Time, last bool) []Announcement {
+	var out []Announcement
+	for _, m := range append([]halte.Item{it}, it.Also...) {
+		out = append(out, Announcement{Stop: m.Stop, Alert: m.Alert.ID, Version: m.Alert.Version, Lang: u.Lang,
+			Trigger: u.Trigger, Text: text, At: now, Last: last})
+	}
+	return out
+}
+
 func labelOf(ann Announcement) string {
 	if ann.Alert != "" {
 		return ann.Alert
@@ -191,21 +210,18 @@ func (a *Agent) prepareLoop(ctx context.Context, dirty <-chan struct{}) {
 		a.mu.Lock()
 		since := a.lastContact
 		a.mu.Unlock()
-		var active []halte.Alert
-		for _, doc := range docs {
-			active = append(active, doc.Active(now)...)
-		}
 		for lang, book := range a.books {
-			texts := []string{book.NoDisruptions(since, now)}
-			if len(active) > 0 {
-				texts = []string{book.Summary(len(active))}
+			pages := answers(a.rules, docs, since, now, book)
+			for _, doc := range docs {
+				for _, al := range doc.Active(now) {
+					pages = append(pages, []string{book.Alert(al, now)}) // as a new alert is announced
+				}
 			}
-			for _, al := range active {
-				texts = append(texts, book.Alert(al, now))
-			}
-			for _, text := range texts {
-				if _, err := a.speech.Synthesize(ctx, text, lang, false); err != nil && ctx.Err() == nil {
-					a.log.Warn("speech not prepared", "lang", lang, "err", err)
+			for _, texts := range pages {
+				for _, text := range texts {
+					if _, err := a.speech.Synthesize(ctx, text, lang, false); err != nil && ctx.Err() == nil {
+						a.log.Warn("speech not prepared", "lang", lang, "err", err)
+					}
 				}
 			}
 		}

@@ -2,40 +2,86 @@ package phrases
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/halte-transit/halte"
 )
 
-// Alert says alert a as it stands at now: the feed's speech text, else its
-// header and description, else a sentence from effect, lines and the end of
-// the current period; then the advice.
+// Alert says alert a as it stands at now, whole: the feed's speech text,
+// else its header and description, else a sentence from effect, lines and
+// the end of the current period; then the advice.
 func (b *Book) Alert(a halte.Alert, now time.Time) string {
-	return b.alertText(a, now, now)
+	return b.Item(halte.Item{Kind: halte.ItemAlert, Alert: a}, now)
 }
 
 // Upcoming says an alert that has not started yet: "Vanaf maandag: ...".
 func (b *Book) Upcoming(a halte.Alert, start, now time.Time) string {
-	return fmt.Sprintf(b.w.upcoming, capitalize(b.From(start, now)), b.alertText(a, start, now))
+	return b.Item(halte.Item{Kind: halte.ItemUpcoming, Alert: a, Start: start}, now)
 }
 
-// alertText says the alert with the end of its period in force at "at",
-// relative to now.
-func (b *Book) alertText(a halte.Alert, at, now time.Time) string {
-	lang := b.w.tag
+// alertSentences says an alert item sentence by sentence, with the end of
+// its period in force at "at", relative to now: whole, or its short form.
+func (b *Book) alertSentences(it halte.Item, at, now time.Time) []string {
+	lang, a := b.w.tag, it.Alert
 	var parts []string
+	fromFeed := true
 	switch {
 	case a.Speech.In(lang) != "":
-		parts = append(parts, a.Speech.In(lang))
+		parts = []string{a.Speech.In(lang)}
 	case a.Header.In(lang) != "" || a.Description.In(lang) != "":
-		parts = append(parts, a.Header.In(lang), a.Description.In(lang))
+		parts = []string{a.Header.In(lang), a.Description.In(lang)}
 	default:
-		parts = append(parts, b.sentence(a, at, now))
+		parts, fromFeed = []string{b.sentence(a, at, now)}, false
+	}
+	if it.Short {
+		return b.short(it, parts[0]+" "+strings.Join(parts[1:], " "), fromFeed)
+	}
+	if fromFeed {
+		parts = b.named(it, parts)
 	}
 	parts = append(parts, a.Advice.In(lang))
-	return b.Fix(sentences(parts))
+	var out []string
+	for _, p := range parts {
+		out = append(out, splitSentences(ending(b.Speakable(p)))...)
+	}
+	return out
+}
+
+// short is an alert's short form: the first sentence of what it says (for
+// a feed's alert, its header), with the lines of a merged alert.
+func (b *Book) short(it halte.Item, text string, fromFeed bool) []string {
+	if fromFeed {
+		text = b.named(it, []string{text})[0]
+	}
+	all := splitSentences(ending(b.Speakable(text)))
+	if len(all) == 0 {
+		return nil
+	}
+	return all[:1]
+}
+
+// named puts the lines of a merged alert into its feed texts: where the
+// feed named its line, or before the first text ("Bus 4, 7A en 8: ...").
+func (b *Book) named(it halte.Item, parts []string) []string {
+	if len(it.Also) == 0 || len(it.Alert.Lines) == 0 {
+		return parts
+	}
+	subject, _ := b.w.lineList(it.Alert.Lines)
+	out := make([]string, len(parts))
+	placed := false
+	for i, p := range parts {
+		if strings.Contains(p, halte.LinesPlaceholder) {
+			placed = true
+			p = strings.ReplaceAll(p, halte.LinesPlaceholder, subject)
+		}
+		out[i] = p
+	}
+	if !placed {
+		out[0] = subject + ": " + out[0]
+	}
+	out[0] = capitalize(out[0])
+	return out
 }
 
 // sentence makes the alert's main sentence from its structured fields.
@@ -82,29 +128,9 @@ func boolIndex(b bool) int {
 func sentences(parts []string) string {
 	var out []string
 	for _, p := range parts {
-		p = strings.TrimSpace(p)
-		if p == "" {
-			continue
+		if p = ending(p); p != "" {
+			out = append(out, p)
 		}
-		if !strings.ContainsAny(p[len(p)-1:], ".!?") {
-			p += "."
-		}
-		out = append(out, p)
 	}
 	return strings.Join(out, " ")
-}
-
-var (
-	markup = regexp.MustCompile(`<[^>]*>`)
-	urls   = regexp.MustCompile(`(?i)\b(https?://|www\.)\S+`)
-	spaces = regexp.MustCompile(`\s+`)
-)
-
-// Clean makes operator text fit to be spoken: no markup, no URLs, single
-// spaces, no space before punctuation.
-func Clean(s string) string {
-	s = markup.ReplaceAllString(s, " ")
-	s = urls.ReplaceAllString(s, "")
-	s = spaces.ReplaceAllString(s, " ")
-	return strings.TrimSpace(strings.NewReplacer(" .", ".", " ,", ",").Replace(s))
 }

@@ -83,8 +83,6 @@ func (b *Book) LastUpdate(t, now time.Time) string {
 	return fmt.Sprintf(b.w.lastUpdateDay, b.w.date(t), b.w.clock(t))
 }
 
-// Fix applies the lexicon and cleans text for speech.
-func (b *Book) Fix(text string) string { return b.lex.Apply(b.w.tag, Clean(text)) }
 
 func base(tag string) string {
 	b, _, _ := strings.Cut(strings.ToLower(tag), "-")

@@ -120,7 +120,7 @@ func TestGoldenSentences(t *testing.T) {
 			Advice: advice}
 		fmt.Fprintf(&out, "feed speech text, with advice | %s\n", b.Alert(withSpeech, now))
 		header := halte.Alert{ID: "x", Version: 1, Effect: halte.Detour, Header: halte.Text{lang: "<p>Werken aan de St.-Pietersnieuwstraat</p>"},
-			Description: halte.Text{lang: "Info: https://www.delijn.be/omleidingen P+R Gentbrugge"}}
+			Description: halte.Text{lang: "Meer info op https://www.delijn.be/omleidingen\nParkeer aan de P+R Gentbrugge"}}
 		fmt.Fprintf(&out, "operator header and description (markup, URL, abbreviations) | %s\n", b.Alert(header, now))
 		upcoming := halte.Alert{ID: "x", Version: 1, Effect: halte.Detour, Lines: []halte.Line{tram1},
 			Periods: []halte.Period{{Start: at(7, 0, 0), End: at(9, 0, 0)}}}
@@ -152,7 +152,7 @@ func TestSampleStopNames(t *testing.T) {
 	}
 	slices.Sort(ids)
 	for _, id := range ids {
-		spoken := b.Fix(net.Stops[id].Name)
+		spoken := b.Speakable(net.Stops[id].Name)
 		if strings.Contains(spoken, "St.") || strings.Contains(spoken, "P+R") {
 			t.Errorf("stop %s: %q still holds an abbreviation", id, spoken)
 		}

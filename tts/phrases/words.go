@@ -43,6 +43,13 @@ type words struct {
 	dateFormat func(weekday string, day int, month string) string
 	// clock says a time of day as people say it.
 	clock func(t time.Time) string
+	// feedTimes reads the times and dates written in feeds' texts.
+	feedTimes func(w *words, s string) string
+	// stopName introduces the stop's own name: "Halte %s".
+	stopName string
+	// more asks for another press: for the rest of what was said, for one
+	// more alert, for several (count).
+	moreRest, moreOne, moreMany string
 }
 
 func (w *words) number(n int) string {
@@ -113,6 +120,9 @@ var dutch = words{
 	months:     [12]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"},
 	dateFormat: func(wd string, d int, m string) string { return fmt.Sprintf("%s %d %s", wd, d, m) },
 	clock:      clock24("uur"),
+	feedTimes:  feedTimesDutch,
+	stopName:   "Halte %s.",
+	moreRest:   "Druk nog eens voor meer uitleg.", moreOne: "Druk nog eens voor nog één storing.", moreMany: "Druk nog eens voor nog %s storingen.",
 }
 
 var french = words{
@@ -166,6 +176,9 @@ var french = words{
 		}
 		return clock24(unit)(t)
 	},
+	feedTimes: feedTimesFrench,
+	stopName:  "Arrêt %s.",
+	moreRest:  "Appuyez encore pour en savoir plus.", moreOne: "Appuyez encore pour une autre perturbation.", moreMany: "Appuyez encore pour %s autres perturbations.",
 }
 
 var english = words{
@@ -230,6 +243,9 @@ var english = words{
 		}
 		return fmt.Sprintf("%d:%02d %s", h, t.Minute(), suffix)
 	},
+	feedTimes: feedTimesEnglish,
+	stopName:  "This is %s.",
+	moreRest:  "Press again for more.", moreOne: "Press again for one more.", moreMany: "Press again for %s more.",
 }
 
 var german = words{
@@ -278,4 +294,7 @@ var german = words{
 	months:     [12]string{"Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober", "November", "Dezember"},
 	dateFormat: func(wd string, d int, m string) string { return fmt.Sprintf("%s, %d. %s", wd, d, m) },
 	clock:      clock24("Uhr"),
+	feedTimes:  feedTimesGerman,
+	stopName:   "Haltestelle %s.",
+	moreRest:   "Drücken Sie noch einmal für mehr.", moreOne: "Drücken Sie noch einmal für eine weitere Störung.", moreMany: "Drücken Sie noch einmal für %s weitere Störungen.",
 }
