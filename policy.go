@@ -30,7 +30,7 @@ type Policy struct {
 	more        []Item     // what the last answer to a traveler left for "press again"
 	moreOf      [32]byte   // the active alerts more was made from
 	moreUntil   time.Time
-	lang        int        // index into rules.Languages
+	lang        int // index into rules.Languages
 	langUntil   time.Time
 	signal      Signal
 	wake        time.Time

@@ -13,8 +13,8 @@ import (
 // → "14 Uhr 30", "Mon-Fri" → "Monday to Friday". English clock times
 // ("10:30 PM") are left to espeak-ng, which reads them well.
 var (
-	hourH      = regexp.MustCompile(`\b([01]?\d|2[0-3])\s?h\s?([0-5]\d)?\b`)    // 9h, 14h30, 14 h 30
-	hourU      = regexp.MustCompile(`\b([01]?\d|2[0-3])u([0-5]\d)?\b`)          // 14u, 14u30
+	hourH      = regexp.MustCompile(`\b([01]?\d|2[0-3])\s?h\s?([0-5]\d)?\b`)      // 9h, 14h30, 14 h 30
+	hourU      = regexp.MustCompile(`\b([01]?\d|2[0-3])u([0-5]\d)?\b`)            // 14u, 14u30
 	clockUhr   = regexp.MustCompile(`\b([01]?\d|2[0-3])[:.]([0-5]\d)(?:\s?Uhr)?`) // 14:30 Uhr, 14.30 Uhr
 	clockColon = regexp.MustCompile(`\b([01]?\d|2[0-3]):([0-5]\d)\b(?:\s?(?:uur|h)\b)?`)
 	slashDate  = regexp.MustCompile(`\b([0-3]?\d)/([01]?\d)(?:/(\d{4}|\d{2}))?\b`)

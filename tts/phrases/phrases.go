@@ -83,7 +83,6 @@ func (b *Book) LastUpdate(t, now time.Time) string {
 	return fmt.Sprintf(b.w.lastUpdateDay, b.w.date(t), b.w.clock(t))
 }
 
-
 func base(tag string) string {
 	b, _, _ := strings.Cut(strings.ToLower(tag), "-")
 	b, _, _ = strings.Cut(b, "_")
