@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/halte-transit/halte"
 )
@@ -30,7 +31,7 @@ func (b *Book) alertSentences(it halte.Item, at, now time.Time) []string {
 	case a.Speech.In(lang) != "":
 		parts = []string{a.Speech.In(lang)}
 	case a.Header.In(lang) != "" || a.Description.In(lang) != "":
-		parts = []string{a.Header.In(lang), a.Description.In(lang)}
+		parts = withoutRepeat(a.Header.In(lang), a.Description.In(lang))
 	default:
 		parts, fromFeed = []string{b.sentence(a, at, now)}, false
 	}
@@ -43,9 +44,45 @@ func (b *Book) alertSentences(it halte.Item, at, now time.Time) []string {
 	parts = append(parts, a.Advice.In(lang))
 	var out []string
 	for _, p := range parts {
-		out = append(out, splitSentences(ending(b.Speakable(p)))...)
+		for i, s := range splitSentences(ending(b.Speakable(p))) {
+			if i == 0 || strings.ContainsAny(out[len(out)-1][len(out[len(out)-1])-1:], ".!?") {
+				s = capitalize(s) // a sentence's start, not a clause's
+			}
+			out = append(out, s)
+		}
 	}
 	return out
+}
+
+// withoutRepeat is header and description, said once where agencies repeat
+// one in the other: a header that the description holds is left out, and so
+// is a first sentence of the description that the header holds.
+func withoutRepeat(header, description string) []string {
+	h, d := letters(header), letters(description)
+	switch {
+	case h == "" || d == "":
+	case strings.Contains(d, h):
+		return []string{description}
+	default:
+		if first, rest, ok := strings.Cut(description, "\n"); ok && strings.Contains(h, letters(first)) && letters(first) != "" {
+			return []string{header, rest}
+		}
+		if first := cut(description, isSentenceEnd)[0]; strings.Contains(h, letters(first)) && letters(first) != "" {
+			return []string{header, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(description), first))}
+		}
+	}
+	return []string{header, description}
+}
+
+// letters is s in lower case with only its letters and digits, for
+// comparing texts.
+func letters(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
 
 // short is an alert's short form: the first sentence of what it says (for
@@ -58,7 +95,7 @@ func (b *Book) short(it halte.Item, text string, fromFeed bool) []string {
 	if len(all) == 0 {
 		return nil
 	}
-	return all[:1]
+	return []string{capitalize(all[0])}
 }
 
 // named puts the lines of a merged alert into its feed texts: where the

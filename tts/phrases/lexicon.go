@@ -106,27 +106,29 @@ func (l *Lexicon) Apply(lang, text string) string {
 // position.
 func (e entry) replace(text string) string {
 	var b strings.Builder
-	for {
-		i := strings.Index(text, e.from)
+	done := 0 // text[:done] is written
+	for at := 0; ; {
+		i := strings.Index(text[at:], e.from)
 		if i < 0 {
-			b.WriteString(text)
+			b.WriteString(text[done:])
 			return b.String()
 		}
+		i += at
 		end := i + len(e.from)
 		before, after := text[:i], text[end:]
-		if e.matches(before, after) {
-			b.WriteString(before)
-			b.WriteString(e.to)
-			if e.where == beforeNumber && after != "" && isDigit(firstRune(after)) {
-				b.WriteString(" ")
-			}
-			if strings.HasSuffix(e.from, ".") && !strings.HasSuffix(e.to, ".") && e.where != beforeName && sentenceEnds(after) {
-				b.WriteString(".") // the abbreviation's point also ended the sentence
-			}
-		} else {
-			b.WriteString(text[:end])
+		at = end
+		if !e.matches(before, after) {
+			continue
 		}
-		text = after
+		b.WriteString(text[done:i])
+		b.WriteString(e.to)
+		if e.where == beforeNumber && after != "" && isDigit(firstRune(after)) {
+			b.WriteString(" ")
+		}
+		if strings.HasSuffix(e.from, ".") && !strings.HasSuffix(e.to, ".") && e.where != beforeName && sentenceEnds(after) {
+			b.WriteString(".") // the abbreviation's point also ended the sentence
+		}
+		done = end
 	}
 }
 
@@ -161,23 +163,24 @@ func sentenceEnds(after string) bool {
 	return rest == "" || len(rest) < len(after) && unicode.IsUpper(firstRune(rest))
 }
 
+// lastWord is the word before a space that ends s ("" when s does not end
+// in a space), without the brackets and quotes before it.
 func lastWord(s string) string {
 	f := strings.Fields(s)
-	if len(f) == 0 || !strings.HasSuffix(s, " ") && !strings.HasSuffix(s, "\u00a0") {
+	if len(f) == 0 || !strings.HasSuffix(s, " ") {
 		return ""
 	}
-	return f[len(f)-1]
+	return strings.TrimLeft(f[len(f)-1], "([\"'“‘")
 }
 
+// firstWord is the word after a space that starts s ("" when s does not
+// start with a space), without the brackets and quotes before it.
 func firstWord(s string) string {
-	if !strings.HasPrefix(s, " ") {
-		return ""
-	}
 	f := strings.Fields(s)
-	if len(f) == 0 {
+	if len(f) == 0 || !strings.HasPrefix(s, " ") {
 		return ""
 	}
-	return f[0]
+	return strings.TrimLeft(f[0], "([\"'“‘")
 }
 
 func wordEdge(s string, before bool) bool {

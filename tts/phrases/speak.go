@@ -22,6 +22,7 @@ func (b *Book) Speakable(text string) string {
 		return " "
 	})
 	text = b.lines(text)
+	text = strings.NewReplacer("[", "(", "]", ")").Replace(text)
 	text = dropLinks(text)
 	text = phones.ReplaceAllStringFunc(text, sayDigits)
 	text = stopCodes.ReplaceAllString(text, "")
@@ -72,8 +73,11 @@ func (b *Book) lines(text string) string {
 		case strings.HasSuffix(line, ":"):
 			flush()
 			head = line
-		case head != "":
+		case head != "" && !strings.Contains(line, ": "):
 			list = append(list, strings.TrimRight(line, ".,;"))
+		case head != "":
+			flush()
+			out = append(out, ending(line))
 		default:
 			out = append(out, ending(line))
 		}
@@ -102,7 +106,7 @@ func dropLinks(text string) string {
 	var keep []string
 	for _, s := range cut(text, isSentenceEnd) {
 		bare := emails.ReplaceAllString(urls.ReplaceAllString(s, ""), "")
-		if bare != s && len(strings.Fields(bare)) <= linkSentenceWords {
+		if bare != s && (len(strings.Fields(bare)) <= linkSentenceWords || strings.HasSuffix(strings.TrimRight(bare, ". "), ":")) {
 			continue
 		}
 		keep = append(keep, bare)
