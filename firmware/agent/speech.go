@@ -92,7 +92,7 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 		anns := announcements(it, u, text, now, i == len(u.Items)-1)
 		for _, ann := range anns {
 			a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
-				"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow)
+				"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow, "last", ann.Last)
 		}
 		if clip, err := a.speech.Synthesize(ictx, text, u.Lang, u.Slow); err != nil {
 			if ictx.Err() == nil {
