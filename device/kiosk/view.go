@@ -43,6 +43,18 @@ type Alert struct {
 	Text string `json:"text"`
 	// Until says when it ends ("tot vanavond 20 uur"); "" if open-ended.
 	Until string `json:"until,omitempty"`
+	// Also are the ids of the alerts said with this one: the same saying,
+	// published once per line or by several feeds.
+	Also []string `json:"also,omitempty"`
+	// Original is the feed's own text when it is in none of the device's
+	// languages (Text then says the alert from its structured fields).
+	Original *Original `json:"original,omitempty"`
+}
+
+// Original is a text in the language the feed wrote it in.
+type Original struct {
+	Lang string `json:"lang"`
+	Text string `json:"text"`
 }
 
 // Source gives the screen what to show and takes the speak control's press.

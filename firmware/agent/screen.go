@@ -1,6 +1,7 @@
 package agent
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -32,8 +33,19 @@ func (a *Agent) View(lang string) kiosk.View {
 		if stop.Name == "" {
 			stop.Name = id
 		}
+		var items []halte.Item
 		for _, al := range docs[id].Active(now) {
-			item := kiosk.Alert{ID: al.ID, Severity: al.Severity, Effect: al.Effect, Text: book.Alert(al, now)}
+			items = append(items, halte.Item{Kind: halte.ItemAlert, Stop: id, Alert: al})
+		}
+		items = halte.Merge(items)
+		halte.Order(items, now)
+		for _, it := range items {
+			al := it.Alert
+			item := kiosk.Alert{ID: al.ID, Severity: al.Severity, Effect: al.Effect, Text: book.Item(it, now),
+				Original: a.original(al)}
+			for _, m := range it.Also {
+				item.Also = append(item.Also, m.Alert.ID)
+			}
 			if end := periodEnd(al, now); !end.IsZero() {
 				item.Until = phrases.Capitalize(book.Until(end, now)) + "."
 			}
@@ -51,6 +63,25 @@ func (a *Agent) View(lang string) kiosk.View {
 		v.Stale = book.Stale(since, now)
 	}
 	return v
+}
+
+// original is the alert's own text when the feed wrote it in none of the
+// device's languages: the speaker then says the alert from its structured
+// fields, and the screen shows the text as written, with its language.
+func (a *Agent) original(al halte.Alert) *kiosk.Original {
+	for _, t := range []halte.Text{al.Speech, al.Header, al.Description} {
+		for _, lang := range a.cfg.Languages {
+			if t.In(lang) != "" {
+				return nil
+			}
+		}
+	}
+	for _, t := range []halte.Text{al.Header, al.Speech, al.Description} {
+		for _, lang := range slices.Sorted(maps.Keys(t)) {
+			return &kiosk.Original{Lang: lang, Text: t[lang]}
+		}
+	}
+	return nil
 }
 
 // Speak does what the physical button does: a single press.
