@@ -5,6 +5,7 @@
 //	benchtool fleet --agents 500                      simulated agents against real Mosquitto brokers
 //	benchtool fleet-shard ...                         (one process of a fleet's agents, run by fleet)
 //	benchtool report --dir results/bench              the table (markdown) and the latency picture (PNG)
+//	benchtool speech --feed F [--gtfs G] --lang en    what one press says at a feed's busiest stop, and its words
 //
 // Each measuring command prints one JSON object on standard output.
 package main
@@ -20,7 +21,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -33,6 +34,8 @@ func main() {
 		err = shard(ctx, os.Args[2:])
 	case "report":
 		err = report(os.Args[2:])
+	case "speech":
+		err = speech(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -36,7 +36,11 @@ func (b *Book) alertSentences(it halte.Item, at, now time.Time) []string {
 		parts, fromFeed = []string{b.sentence(a, at, now)}, false
 	}
 	if it.Short {
-		return b.short(it, parts[0]+" "+strings.Join(parts[1:], " "), fromFeed)
+		first := parts[0]
+		if strings.TrimSpace(first) == "" && len(parts) > 1 {
+			first = parts[1]
+		}
+		return b.short(it, first, fromFeed)
 	}
 	if fromFeed {
 		parts = b.named(it, parts)
