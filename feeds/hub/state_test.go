@@ -212,3 +212,24 @@ func TestBadAlertsAreCountedAndChangeNothing(t *testing.T) {
 		t.Fatalf("the good alert's documents changed: %v", stopsOf(docs))
 	}
 }
+
+// TestDocumentsTellThisStopFromTheLine checks that a document names its
+// stop only where the alert named it (or its station): "this stop is
+// closed" is told apart from "a stop on your line is closed".
+func TestDocumentsTellThisStopFromTheLine(t *testing.T) {
+	s := hub.NewState(sample.GhentNetwork(), quiet)
+	a := halte.Alert{ID: "gravensteen", Version: 1, Effect: halte.NoService, Stops: []string{"200401", "korenmarkt"}, Lines: []halte.Line{{ID: "T1"}}}
+	named := map[string][]string{}
+	for _, d := range apply(t, s, "gravensteen", payload(t, a), t0) {
+		named[d.Stop] = d.Alerts[0].Stops
+		if err := d.Validate(); err != nil {
+			t.Fatalf("stop %s: invalid document: %v", d.Stop, err)
+		}
+	}
+	want := map[string][]string{"200401": {"200401"}, "200101": {"200101"}, "200102": {"200102"}, "200501": nil, "200601": nil}
+	for stop, stops := range want {
+		if got, ok := named[stop]; !ok || !slices.Equal(got, stops) {
+			t.Errorf("stop %s: the alert names %v (document: %v), want %v", stop, got, ok, stops)
+		}
+	}
+}
