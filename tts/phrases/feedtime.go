@@ -40,24 +40,12 @@ func feedTimesEnglish(w *words, s string) string {
 
 // feedTimesFrench reads "14h30" and "24/12/2026".
 func feedTimesFrench(w *words, s string) string {
-	s = hourH.ReplaceAllStringFunc(s, func(m string) string {
-		g := hourH.FindStringSubmatch(m)
-		return w.clock(clockOf(g[1], g[2]))
-	})
-	return dayMonth(s, slashDate, w, "%d %s")
+	return dayMonth(clocks(s, hourH, w), slashDate, w, "%d %s")
 }
 
 // feedTimesDutch reads "14u30", "14:30" and "24/12/2026".
 func feedTimesDutch(w *words, s string) string {
-	s = hourU.ReplaceAllStringFunc(s, func(m string) string {
-		g := hourU.FindStringSubmatch(m)
-		return w.clock(clockOf(g[1], g[2]))
-	})
-	s = clockColon.ReplaceAllStringFunc(s, func(m string) string {
-		g := clockColon.FindStringSubmatch(m)
-		return w.clock(clockOf(g[1], g[2]))
-	})
-	return dayMonth(s, slashDate, w, "%d %s")
+	return dayMonth(clocks(clocks(s, hourU, w), clockColon, w), slashDate, w, "%d %s")
 }
 
 // feedTimesGerman reads "14:30 Uhr", "24.12.2026" and "Mo-Fr".
@@ -66,9 +54,14 @@ func feedTimesGerman(w *words, s string) string {
 		g := dayRangeDE.FindStringSubmatch(m)
 		return deDays[g[1]] + " bis " + deDays[g[2]]
 	})
-	s = dayMonth(s, dotDate, w, "%d. %s")
-	return clockUhr.ReplaceAllStringFunc(s, func(m string) string {
-		g := clockUhr.FindStringSubmatch(m)
+	return clocks(dayMonth(s, dotDate, w, "%d. %s"), clockUhr, w)
+}
+
+// clocks says each time of day that re matches (hour, then minutes) as w
+// says a time.
+func clocks(s string, re *regexp.Regexp, w *words) string {
+	return re.ReplaceAllStringFunc(s, func(m string) string {
+		g := re.FindStringSubmatch(m)
 		return w.clock(clockOf(g[1], g[2]))
 	})
 }
