@@ -324,7 +324,7 @@ func TestFeedAlertStopsBeingSpoken(t *testing.T) {
 		return len(dev.Log.Lines("stop document stored")) >= 2
 	})
 	dev.Press(halte.Single)
-	if answer := dev.waitTrigger(t, "button", 1); answer[0] != "Halte Gent Korenmarkt perron 1." ||
+	if answer := dev.waitTrigger(t, "button", 2); answer[0] != "Halte Gent Korenmarkt perron 1." ||
 		!strings.HasPrefix(answer[len(answer)-1], "Geen storingen gemeld voor deze halte.") {
 		t.Fatalf("after the feed dropped the alert, a press answered %q", answer)
 	}
