@@ -1,6 +1,7 @@
 package halte
 
 import (
+	"maps"
 	"regexp"
 	"slices"
 	"strconv"
@@ -76,7 +77,7 @@ func sayingKey(it Item) string {
 	}
 	for _, t := range []Text{a.Header, a.Description, a.Speech, a.Advice, a.URL} {
 		b.WriteString("|")
-		for _, lang := range sortedLangs(t) {
+		for _, lang := range slices.Sorted(maps.Keys(t)) {
 			b.WriteString(lang + "=" + normalizeSpace(strings.ToLower(strip(t[lang]))) + ";")
 		}
 	}
@@ -164,15 +165,6 @@ func leadingNumber(s string) (int, string) {
 	}
 	n, _ := strconv.Atoi(s[:i])
 	return n, s[i:]
-}
-
-func sortedLangs(t Text) []string {
-	langs := make([]string, 0, len(t))
-	for l := range t {
-		langs = append(langs, l)
-	}
-	slices.Sort(langs)
-	return langs
 }
 
 func normalizeSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
