@@ -16,7 +16,7 @@ const LinesPlaceholder = "{lines}"
 
 // lineWords are the words that introduce a line's name in agencies' texts,
 // in the languages halte reads ("Route 4", "L 45", "ligne 14", "Linie 3").
-var lineWords = `routes?|lines?|lignes?|l|linien?|lijnen?|lijn|bus(?:es|lijn)?|trams?|tramlijn`
+const lineWords = `routes?|lines?|lignes?|l|linien?|lijnen?|lijn|bus(?:es|lijn)?|trams?|tramlijn`
 
 // Merge says alerts that say the same thing once. Alerts merge when they
 // differ only in their lines, in the feed that sent them, or in the stop

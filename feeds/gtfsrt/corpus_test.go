@@ -19,11 +19,7 @@ import (
 
 // corpusFiles lists every GTFS-Realtime file of the shared corpus.
 func corpusFiles(t *testing.T) []string {
-	t.Helper()
-	dir := testkit.Corpus(t, "gtfs_rt")
-	files, _ := filepath.Glob(filepath.Join(dir, "*", "*"))
-	more, _ := filepath.Glob(filepath.Join(dir, "*.asciipb"))
-	return append(files, more...)
+	return testkit.CorpusFiles(t, "gtfs_rt", "*/*", "*.asciipb")
 }
 
 func decodeFile(t *testing.T, path string) []halte.FeedAlert {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
 	"testing"
 	"time"
 )
@@ -83,4 +84,21 @@ func Corpus(t testing.TB, rel string) string {
 		t.Skipf("the corpus is missing: %v", err)
 	}
 	return p
+}
+
+// CorpusFiles returns the files of the shared corpus under rel that match
+// any of the patterns (filepath.Match syntax, relative to rel), sorted.
+func CorpusFiles(t testing.TB, rel string, patterns ...string) []string {
+	t.Helper()
+	dir := Corpus(t, rel)
+	var out []string
+	for _, p := range patterns {
+		m, err := filepath.Glob(filepath.Join(dir, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, m...)
+	}
+	sort.Strings(out)
+	return out
 }

@@ -49,7 +49,7 @@ func (b *Book) alertSentences(it halte.Item, at, now time.Time) []string {
 	var out []string
 	for _, p := range parts {
 		for i, s := range splitSentences(ending(b.Speakable(p))) {
-			if i == 0 || strings.ContainsAny(out[len(out)-1][len(out[len(out)-1])-1:], ".!?") {
+			if i == 0 || endsSentence(out[len(out)-1]) {
 				s = capitalize(s) // a sentence's start, not a clause's
 			}
 			out = append(out, s)

@@ -30,9 +30,7 @@ func corpusFeeds(t *testing.T) []corpusFeed {
 	t.Helper()
 	var out []corpusFeed
 	rt := testkit.Corpus(t, "gtfs_rt")
-	paths, _ := filepath.Glob(filepath.Join(rt, "*", "*"))
-	more, _ := filepath.Glob(filepath.Join(rt, "*.asciipb"))
-	for _, path := range append(paths, more...) {
+	for _, path := range testkit.CorpusFiles(t, "gtfs_rt", "*/*", "*.asciipb") {
 		if strings.HasSuffix(path, ".txtpb") || strings.Contains(path, "TripUpdates") {
 			continue // a rendering of a .pb beside it; not alerts
 		}
@@ -44,9 +42,7 @@ func corpusFeeds(t *testing.T) []corpusFeed {
 		out = append(out, corpusFeed{strings.TrimPrefix(path, rt+"/"), alerts})
 	}
 	sx := testkit.Corpus(t, "siri_sx")
-	xmls, _ := filepath.Glob(filepath.Join(sx, "*", "*.xml"))
-	deeper, _ := filepath.Glob(filepath.Join(sx, "*", "*", "*.xml"))
-	for _, path := range append(xmls, deeper...) {
+	for _, path := range testkit.CorpusFiles(t, "siri_sx", "*/*.xml", "*/*/*.xml") {
 		raw, _ := os.ReadFile(path)
 		alerts, err := siri.Decode(raw, siri.Options{})
 		if err != nil {

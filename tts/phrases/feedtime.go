@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -82,9 +81,6 @@ func dayMonth(s string, re *regexp.Regexp, w *words, format string) string {
 				year = "20" + year
 			}
 			out += " " + year
-		}
-		if strings.HasSuffix(m, ".") && g[3] == "" {
-			out += " " // the date's closing point is not a sentence's end
 		}
 		return out
 	})

@@ -89,10 +89,15 @@ func (b *Book) lines(text string) string {
 // ending puts a full stop after a line that has no closing punctuation.
 func ending(s string) string {
 	s = strings.TrimSpace(s)
-	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?") {
+	if s == "" || endsSentence(s) {
 		return s
 	}
 	return strings.TrimRight(s, ":;,") + "."
+}
+
+// endsSentence reports whether s ends with a full stop, "?" or "!".
+func endsSentence(s string) bool {
+	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "!")
 }
 
 // dropLinks takes web and e-mail addresses out, and with them each
