@@ -3,6 +3,7 @@ package agent
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sync"
 	"time"
 
@@ -90,9 +91,9 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 		now := a.deps.Now()
 		text := book.Item(it, now)
 		anns := announcements(it, u, text, now, i == len(u.Items)-1)
-		for _, ann := range anns {
-			a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
-				"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", u.Slow, "last", ann.Last)
+		if !a.announce(it, anns, u.Slow) {
+			cancel()
+			continue // cancelled or ended since the utterance was made
 		}
 		if clip, err := a.speech.Synthesize(ictx, text, u.Lang, u.Slow); err != nil {
 			if ictx.Err() == nil {
@@ -175,6 +176,30 @@ func (a *Agent) watchAudio(ctx context.Context, every time.Duration) {
 		case <-time.After(every):
 		}
 	}
+}
+
+// announce logs the parts about to be said, if every alert the item says
+// is still in force in the documents held; it reports whether they are.
+// The check and the log line are made under the lock that a stored document
+// takes, so that no announcement is logged after the commit that ended it.
+func (a *Agent) announce(it halte.Item, anns []Announcement, slow bool) bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if it.Kind == halte.ItemAlert || it.Kind == halte.ItemUpcoming {
+		for _, m := range append([]halte.Item{it}, it.Also...) {
+			held := slices.ContainsFunc(a.docs[m.Stop].Alerts, func(al halte.Alert) bool {
+				return al.ID == m.Alert.ID && !al.Ended(anns[0].At)
+			})
+			if !held {
+				return false
+			}
+		}
+	}
+	for _, ann := range anns {
+		a.log.Info("announce", "alert", ann.Alert, "version", ann.Version, "lang", ann.Lang,
+			"trigger", string(ann.Trigger), "text", ann.Text, "stop", ann.Stop, "slow", slow, "last", ann.Last)
+	}
+	return true
 }
 
 // announcements are the receipts of one spoken part: one for each alert it

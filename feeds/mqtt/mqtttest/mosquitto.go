@@ -203,6 +203,18 @@ func (b *Broker) Stop() {
 	b.cmd = nil
 }
 
+// Kill ends the broker with SIGKILL, as a crash or power loss would: what
+// it had not saved yet (autosave_interval 1 s) is lost. Restart starts it
+// again.
+func (b *Broker) Kill() {
+	if b.cmd == nil || b.cmd.Process == nil {
+		return
+	}
+	_ = b.cmd.Process.Kill()
+	_ = b.cmd.Wait()
+	b.cmd = nil
+}
+
 // Denied reports whether the broker logged an ACL denial naming who.
 func (b *Broker) Denied(who string) bool {
 	for _, line := range strings.Split(b.Log(), "\n") {
