@@ -65,9 +65,10 @@ type Config struct {
 
 // event is one thing the hub loop handles, in arrival order.
 type event struct {
-	kind    int // alertEvent, stopEvent, syncEvent, feedEvent or feedError
-	key     string
-	payload []byte
+	kind     int // alertEvent, stopEvent, syncEvent, feedEvent or feedError
+	key      string
+	payload  []byte
+	retained bool // the broker's retained message, sent on subscribing
 	alerts  []halte.FeedAlert
 }
 
@@ -119,7 +120,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	handle := func(kind int) paho.MessageHandler {
 		return func(_ paho.Client, m paho.Message) {
-			push(event{kind: kind, key: mqtt.LastLevel(m.Topic()), payload: m.Payload()})
+			push(event{kind: kind, key: mqtt.LastLevel(m.Topic()), payload: m.Payload(), retained: m.Retained()})
 		}
 	}
 	routes := map[string]paho.MessageHandler{
@@ -218,7 +219,7 @@ func Run(ctx context.Context, cfg Config) error {
 			case alertEvent:
 				stops = state.ApplyAlert(e.key, e.payload)
 			case stopEvent:
-				if state.ObservePublished(e.key, e.payload) {
+				if state.ObservePublished(e.key, e.payload, e.retained) {
 					stops = []string{e.key}
 				}
 			case feedEvent:

@@ -117,7 +117,10 @@ func (s *State) remove(id string) []string {
 // ObservePublished records a stop document seen on the broker (retained from
 // before a restart, or the echo of the hub's own) and reports whether the
 // stop should be reconciled because the document is not what the hub holds.
-func (s *State) ObservePublished(stop string, payload []byte) bool {
+// A retained document older than the one the hub published means the broker
+// lost what it had acknowledged (killed before it saved it): the stop is
+// published again. An older echo, by contrast, is only late.
+func (s *State) ObservePublished(stop string, payload []byte, retained bool) bool {
 	if len(payload) == 0 {
 		delete(s.published, stop)
 		return true
@@ -137,7 +140,12 @@ func (s *State) ObservePublished(stop string, payload []byte) bool {
 	}
 	p := s.published[stop]
 	if doc.Version < p.version {
-		return false
+		if retained {
+			s.log.Warn("the broker holds an older document than the hub published; it will be published again",
+				"stop", stop, "held", doc.Version, "published", p.version)
+			s.published[stop] = published{version: p.version}
+		}
+		return retained
 	}
 	p.version = doc.Version
 	p.digest = digest(doc.StopName, doc.Alerts)

@@ -150,7 +150,7 @@ func TestRestart(t *testing.T) {
 	t.Run("nothing changed: nothing republished", func(t *testing.T) {
 		after := restarted()
 		for _, d := range published {
-			after.ObservePublished(d.Stop, payload(t, d))
+			after.ObservePublished(d.Stop, payload(t, d), true)
 		}
 		after.ApplyAlert("a1", payload(t, tram1(1)))
 		if docs := after.Plan(after.KnownStops(), t0.Add(time.Minute)); len(docs) != 0 {
@@ -160,7 +160,7 @@ func TestRestart(t *testing.T) {
 	t.Run("cancelled while down: every stop gets a document without it", func(t *testing.T) {
 		after := restarted()
 		for _, d := range published {
-			after.ObservePublished(d.Stop, payload(t, d))
+			after.ObservePublished(d.Stop, payload(t, d), true)
 		}
 		after.ApplyAlert("a1", payload(t, halte.Alert{ID: "a1", Version: 2, Cancelled: true}))
 		docs := after.Plan(after.KnownStops(), t0.Add(time.Minute))
@@ -231,5 +231,36 @@ func TestDocumentsTellThisStopFromTheLine(t *testing.T) {
 		if got, ok := named[stop]; !ok || !slices.Equal(got, stops) {
 			t.Errorf("stop %s: the alert names %v (document: %v), want %v", stop, got, ok, stops)
 		}
+	}
+}
+
+// TestBrokerThatLostADocument: a broker killed before it saved an
+// acknowledged document gives back an older one on reconnection; the hub
+// publishes the stop again, newer than what it had published. A late echo
+// of an older document changes nothing.
+func TestBrokerThatLostADocument(t *testing.T) {
+	s := hub.NewState(sample.GhentNetwork(), quiet)
+	first := apply(t, s, "a1", payload(t, tram1(1)), t0)[0]
+	update := tram1(2)
+	update.Header = halte.Text{"nl": "Tram 1 rijdt niet, ook morgen niet."}
+	second := apply(t, s, "a1", payload(t, update), t0.Add(time.Second))
+	var newest halte.StopState
+	for _, d := range second {
+		if d.Stop == first.Stop {
+			newest = d
+		}
+	}
+	if newest.Version <= first.Version {
+		t.Fatalf("the update made no newer document for %s", first.Stop)
+	}
+	if s.ObservePublished(first.Stop, payload(t, first), false) {
+		t.Fatal("a late echo of an older document asked for the stop to be published again")
+	}
+	if !s.ObservePublished(first.Stop, payload(t, first), true) {
+		t.Fatal("an older retained document did not ask for the stop to be published again")
+	}
+	docs := s.Plan([]string{first.Stop}, t0.Add(2*time.Second))
+	if len(docs) != 1 || docs[0].Version <= newest.Version || docs[0].Alerts[0].Version != 2 {
+		t.Fatalf("republished %+v, want the stop's current document above version %d", docs, newest.Version)
 	}
 }
