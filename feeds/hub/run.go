@@ -69,7 +69,7 @@ type event struct {
 	key      string
 	payload  []byte
 	retained bool // the broker's retained message, sent on subscribing
-	alerts  []halte.FeedAlert
+	alerts   []halte.FeedAlert
 }
 
 const (
