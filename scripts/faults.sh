@@ -37,11 +37,12 @@ bin=$(mktemp -d)/halte
 go build -tags "$tags" -o "$bin" ./cmd/halte
 machine
 echo "faults.sh: $runs runs${tags:+ with the broken agent}, storm of $storm kills" >&2
-status=0
+set +e
 go test ./internal/faults -run 'TestCampaign|TestCrashStorm' -count=1 -v -timeout 90m \
-    -args -runs "$runs" -seed "$seed" -storm "$storm" -halte "$bin" -failed results/faults/failing-seeds \
-    > results/faults/last.log 2>&1 || status=$?
-grep -E '^(run |faults:|storm:|failing seeds|  |    .*(Error|error|\.go:))' results/faults/last.log || true
+    -args -runs "$runs" -seed "$seed" -storm "$storm" -halte "$bin" -failed results/faults/failing-seeds 2>&1 |
+    tee results/faults/last.log | grep --line-buffered -E '^(run |faults:|storm:|failing seeds|  [^ ])|_test\.go:[0-9]+:'
+status=${PIPESTATUS[0]}
+set -e
 if ((status != 0)); then
     echo "faults.sh: the campaign failed; full output in results/faults/last.log" >&2
 fi

@@ -143,6 +143,13 @@ func LoadConfig(path string) (Config, error) {
 	if err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
+	return ParseConfig(raw, path)
+}
+
+// ParseConfig reads a configuration from YAML; name (the file's) goes into
+// the error. Unknown keys are refused.
+func ParseConfig(raw []byte, name string) (Config, error) {
+	path := name
 	var c Config
 	dec := yaml.NewDecoder(bytes.NewReader(raw))
 	dec.KnownFields(true)

@@ -74,28 +74,21 @@ func Highest(stored []Stored) map[string]uint64 {
 	return high
 }
 
-// WronglySpoken counts the announcements of an alert made after the device
-// had committed a document of its stop without it, having held it before:
-// a cancelled (or ended) alert spoken. Operator alert ids are never reused,
-// so an alert once gone from a stop stays gone.
+// WronglySpoken counts the announcements of an alert made while the last
+// document the device had committed for its stop did not hold it: an alert
+// spoken after its cancellation (or end) was committed. An alert put in
+// force again later (a broker that lost it, an operator who republished it)
+// may be spoken again from then on.
 func WronglySpoken(stored []Stored, announced []Announced) int {
-	gone := map[[2]string]time.Time{} // stop, alert → when a document without it was committed
-	held := map[[2]string]bool{}
-	for _, s := range stored {
-		for _, a := range s.Alerts {
-			held[[2]string{s.Stop, a}] = true
-		}
-		for key := range held {
-			if key[0] == s.Stop && !slices.Contains(s.Alerts, key[1]) {
-				if _, seen := gone[key]; !seen {
-					gone[key] = s.At
-				}
-			}
-		}
-	}
 	n := 0
 	for _, a := range announced {
-		if t, ok := gone[[2]string{a.Stop, a.Alert}]; ok && a.At.After(t) {
+		var last *Stored
+		for i := range stored {
+			if s := &stored[i]; s.Stop == a.Stop && s.At.Before(a.At) {
+				last = s
+			}
+		}
+		if last != nil && !slices.Contains(last.Alerts, a.Alert) {
 			n++
 		}
 	}

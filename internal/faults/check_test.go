@@ -13,20 +13,22 @@ const deviceLog = `{"time":"2026-12-03T10:00:00.000Z","msg":"stop document store
 {"time":"2026-12-03T10:00:02.000Z","msg":"announce","stop":"s","alert":"b"}
 not json: a line of the agent's stderr
 {"time":"2026-12-03T10:00:03.000Z","msg":"stop document stored","stop":"s","version":6,"alert_ids":["a","b"]}
+{"time":"2026-12-03T10:00:04.000Z","msg":"stop document stored","stop":"s","version":8,"alert_ids":["b"]}
+{"time":"2026-12-03T10:00:05.000Z","msg":"announce","stop":"s","alert":"b"}
 `
 
 func TestChecksReadTheDeviceLog(t *testing.T) {
 	stored, announced, err := ReadLog(strings.NewReader(deviceLog))
-	if err != nil || len(stored) != 3 || len(announced) != 3 {
+	if err != nil || len(stored) != 4 || len(announced) != 4 {
 		t.Fatalf("read %d stored, %d announced: %v", len(stored), len(announced), err)
 	}
 	if n := Backwards(stored); n != 1 {
 		t.Errorf("backwards %d, want 1 (version 6 after 7)", n)
 	}
 	if n := WronglySpoken(stored, announced); n != 1 {
-		t.Errorf("wrongly spoken %d, want 1 (b after version 7 ended it)", n)
+		t.Errorf("wrongly spoken %d, want 1 (b after version 7 ended it; not after version 8 put it back)", n)
 	}
-	if h := Highest(stored); h["s"] != 7 {
+	if h := Highest(stored); h["s"] != 8 {
 		t.Errorf("highest %v", h)
 	}
 }

@@ -25,6 +25,8 @@ var builtinLexicon embed.FS
 //	[before a name]     the word after starts with a capital: "St. John's" → "Saint John's"
 //	[before a number]   a number follows, with or without a space: "L14" → "ligne 14"
 //	[end of a word]     the end of a longer word: "Hauptstr." → "Hauptstraße"
+//
+// The zero value is an empty lexicon.
 type Lexicon struct {
 	entries map[string][]entry // language → entries, longest first
 }
@@ -66,6 +68,9 @@ func DefaultLexicon() *Lexicon {
 
 // Load adds the entries of a lexicon file for lang. An error names the line.
 func (l *Lexicon) Load(lang string, r io.Reader) error {
+	if l.entries == nil {
+		l.entries = map[string][]entry{}
+	}
 	sc := bufio.NewScanner(r)
 	where := anywhere
 	for n := 1; sc.Scan(); n++ {

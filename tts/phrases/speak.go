@@ -29,13 +29,13 @@ func (b *Book) Speakable(text string) string {
 	text = unshout(text)
 	text = b.w.feedTimes(b.w, text)
 	text = b.lex.Apply(b.w.tag, text)
-	return tidy(text)
+	return tidy(dropLinks(text)) // again: an expansion may have made one ("x@@y" → "x@aan.y")
 }
 
 var (
 	markup    = regexp.MustCompile(`<[^>]*>`)
 	blockTag  = regexp.MustCompile(`(?i)^</?(br|p|li|div|ul|ol|h\d)\b`)
-	urls      = regexp.MustCompile(`(?i)\b(?:https?://|www\.)\S+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|be|nl|fr|de|eu|info|no|pt)(?:/\S*)?\b`)
+	urls      = regexp.MustCompile(`(?i)(?:\bhttps?://|\bwww\.)\S*|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|gov|edu|be|nl|fr|de|eu|info|no|pt)(?:/\S*)?\b`)
 	emails    = regexp.MustCompile(`\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b`)
 	phones    = regexp.MustCompile(`(?:\+\d{1,3}[ .-]?)?\(?\b\d{3}\)?[ .-]\d{3}[ .-]\d{4}\b|\b0\d{1,3}(?:[ .]\d{2,3}){3,4}\b|\b1-8\d\d-\d{3}-\d{4}\b`)
 	stopCodes = regexp.MustCompile(`(?i)\s*[(\[]\s*(?:(?:stop|stop code|stop id|id|code|arrêt|halte|haltestelle|nr\.?|no\.?|n°)\s*)?#?\s*\d{3,}\s*[)\]]`)
