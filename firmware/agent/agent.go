@@ -98,6 +98,7 @@ type Agent struct {
 	lastPulse   time.Time
 	announced   map[string]heard // by alert id: the last version played
 	audioErr    error            // why the speaker cannot play; nil when it can
+	storeErr    error            // why the state file cannot be written; nil when it can
 	stats       Stats
 }
 
@@ -303,8 +304,9 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 		return nil
 	}
 	stored, err := a.store.Put(doc)
+	a.setStore(err)
 	if err != nil {
-		a.log.Error("state file write failed; the document will be redelivered", "stop", stop, "err", err)
+		a.log.Error("state file write failed; the document is not acknowledged, and committed once the file can be written", "stop", stop, "err", err)
 		return err
 	}
 	if !stored {

@@ -67,7 +67,7 @@ func (a *Agent) apply(act halte.Action, v *voice) {
 	case halte.SetSignal:
 		a.mu.Lock()
 		sig := act.Signal
-		sig.Fault = a.audioErr != nil // the policy does not know the device's parts
+		sig.Fault = a.faulty() // the policy does not know the device's parts
 		a.signal = sig
 		a.mu.Unlock()
 		a.log.Info("signal", "alerts", sig.Alerts, "severity", string(sig.Severity), "stale", sig.Stale, "fault", sig.Fault)

@@ -29,13 +29,11 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		},
 	}
+	uncommitted := newPending()
 	for _, stop := range a.cfg.Stops {
 		routes[mqtt.StopTopic(stop)] = func(c paho.Client, m paho.Message) {
-			if err := a.HandleDocument(stop, m.Payload()); err != nil {
-				return // not committed: the broker redelivers it
-			}
-			m.Ack() // committed, or refused for good
-			c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+			uncommitted.put(stop, m)
+			a.commit(c, uncommitted)
 		}
 		routes[mqtt.TriggerTopic(stop)] = func(_ paho.Client, m paho.Message) {
 			m.Ack()
@@ -75,6 +73,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		},
 	})
 	go a.watchAudio(ctx, 2*time.Second)
+	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
 	client.Connect() // retries in the background; the device works offline meanwhile
 	defer func() {
 		if client.IsConnectionOpen() {
@@ -138,6 +137,14 @@ func (a *Agent) serveScreen(ctx context.Context) error {
 // version it holds of each stop's document, the alerts it holds (by id, their
 // version) and when each was last played, what its light shows, and its
 // counters.
+// health is a part's state in the status: "ok", or why it fails.
+func health(err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return "ok"
+}
+
 func (a *Agent) statusPayload(online bool) []byte {
 	a.mu.Lock()
 	versions := map[string]uint64{}
@@ -153,10 +160,7 @@ func (a *Agent) statusPayload(online bool) []byte {
 		}
 	}
 	signal := a.signal
-	audio := "ok"
-	if a.audioErr != nil {
-		audio = a.audioErr.Error()
-	}
+	audio, store := health(a.audioErr), health(a.storeErr)
 	a.mu.Unlock()
 	stats := a.Stats()
 	b, _ := json.Marshal(struct {
@@ -168,9 +172,10 @@ func (a *Agent) statusPayload(online bool) []byte {
 		Announced map[string]heard     `json:"announced"`
 		Signal    halte.Signal         `json:"signal"`
 		Audio     string               `json:"audio"`
+		Store     string               `json:"store"`
 		Applied   int                  `json:"applied"`
 		Rejected  map[halte.Reason]int `json:"rejected"`
 		At        time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, versions, alerts, announced, signal, audio, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
+	}{online, a.cfg.Device, a.cfg.Stops, versions, alerts, announced, signal, audio, store, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }

@@ -142,24 +142,37 @@ func (a *Agent) play(ctx context.Context, clip halte.PCM, volume float64, label 
 // setAudio records whether the speaker can play; a change is logged, shown
 // on the light (a fault) and in the status.
 func (a *Agent) setAudio(err error) {
+	a.setPart(&a.audioErr, err, "audio device fault; the light, the screen and the log go on", "audio device ready")
+}
+
+// setStore records whether the state file can be written, likewise.
+func (a *Agent) setStore(err error) {
+	a.setPart(&a.storeErr, err, "state file cannot be written; the last committed state is spoken", "state file writable again")
+}
+
+// setPart records the health of one of the device's parts (held in part).
+func (a *Agent) setPart(part *error, err error, fault, ready string) {
 	a.mu.Lock()
-	changed := (err == nil) != (a.audioErr == nil)
-	a.audioErr = err
-	a.signal.Fault = err != nil
+	changed := (err == nil) != (*part == nil)
+	*part = err
+	a.signal.Fault = a.faulty()
 	sig := a.signal
 	a.mu.Unlock()
 	if !changed {
 		return
 	}
 	if err != nil {
-		a.log.Error("audio device fault; the light, the screen and the log go on", "err", err)
+		a.log.Error(fault, "err", err)
 	} else {
-		a.log.Info("audio device ready")
+		a.log.Info(ready)
 	}
 	if a.deps.Indicator != nil {
 		a.deps.Indicator.Show(sig)
 	}
 }
+
+// faulty reports whether a part of the device fails; a.mu is held.
+func (a *Agent) faulty() bool { return a.audioErr != nil || a.storeErr != nil }
 
 // watchAudio asks a checked speaker how it is, now and then, so that a
 // missing sound card is reported and taken back when it returns.
