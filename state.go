@@ -22,6 +22,15 @@ type StopState struct {
 	Alerts []Alert `json:"alerts"`
 }
 
+// AlertIDs are the ids of the document's alerts, in its order.
+func (s StopState) AlertIDs() []string {
+	ids := make([]string, len(s.Alerts))
+	for i, a := range s.Alerts {
+		ids[i] = a.ID
+	}
+	return ids
+}
+
 // Newer reports whether s should replace old: only a greater version does.
 func (s StopState) Newer(old StopState) bool { return s.Version > old.Version }
 

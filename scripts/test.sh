@@ -39,3 +39,8 @@ go test -p 2 -count=1 ./...
 # The race detector is slow on small machines: run it where goroutines meet.
 echo "== go test -race (concurrent packages)" >&2
 go test -race -p 1 -count=1 ./feeds/mqtt/... ./feeds/hub/... ./firmware/... ./device/gpio/...
+
+# A short fault campaign and crash storm (scripts/faults.sh: the full one
+# runs 100 runs and 200 kills); the fuzz targets' seeds ran above as tests.
+echo "== fault campaign (10 runs, a storm of 20 kills)" >&2
+scripts/faults.sh --runs 10 --storm 20

@@ -37,10 +37,7 @@ func byStop(docs []halte.StopState) map[string]halte.StopState {
 }
 
 func ids(doc halte.StopState) []string {
-	var out []string
-	for _, a := range doc.Alerts {
-		out = append(out, a.ID)
-	}
+	out := doc.AlertIDs()
 	slices.Sort(out)
 	return out
 }

@@ -314,16 +314,12 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 			Problem: fmt.Sprintf("version %d is not newer than the one held", doc.Version)})
 		return nil
 	}
-	ids := make([]string, len(doc.Alerts))
-	for i, al := range doc.Alerts {
-		ids[i] = al.ID
-	}
 	a.mu.Lock()
 	a.stats.Applied++
 	a.docs[stop] = doc
 	// Logged under the lock, so that the log orders it truly before or
 	// after each announcement (the fault campaign reads it).
-	a.log.Info("stop document stored", "stop", stop, "version", doc.Version, "alerts", len(doc.Alerts), "alert_ids", ids)
+	a.log.Info("stop document stored", "stop", stop, "version", doc.Version, "alerts", len(doc.Alerts), "alert_ids", doc.AlertIDs())
 	a.mu.Unlock()
 	if a.deps.OnStored != nil {
 		a.deps.OnStored(doc)

@@ -351,11 +351,11 @@ func stateOf(dir, stop string) (halte.StopState, error) {
 
 // ids are a document's alert ids, sorted; none for no document.
 func ids(doc halte.StopState) []string {
-	var out []string
-	for _, a := range doc.Alerts {
-		out = append(out, a.ID)
-	}
+	out := doc.AlertIDs()
 	slices.Sort(out)
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 

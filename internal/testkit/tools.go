@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -143,5 +144,18 @@ func FillDisk(t testing.TB, dir string) (free func()) {
 		if err := os.Remove(path); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// Terminate ends cmd with SIGTERM and waits for it; after grace, SIGKILL.
+func Terminate(cmd *exec.Cmd, grace time.Duration) {
+	_ = cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(grace):
+		cmd.Process.Kill()
+		<-done
 	}
 }
