@@ -99,6 +99,7 @@ type Agent struct {
 	announced   map[string]heard // by alert id: the last version played
 	audioErr    error            // why the speaker cannot play; nil when it can
 	storeErr    error            // why the state file cannot be written; nil when it can
+	healthSent  func()           // publishes the status when a part's health changes; nil before Run connects
 	stats       Stats
 }
 

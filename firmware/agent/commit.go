@@ -15,9 +15,8 @@ import (
 // commit succeeds; a newer message for the stop replaces it, and the older
 // one is then acknowledged, since its document could never be applied.
 type pending struct {
-	mu      sync.Mutex
-	msgs    map[string]paho.Message
-	failing bool // the last try failed: the status says so already
+	mu   sync.Mutex
+	msgs map[string]paho.Message
 }
 
 func newPending() *pending { return &pending{msgs: map[string]paho.Message{}} }
@@ -43,13 +42,13 @@ func (p *pending) take() map[string]paho.Message {
 }
 
 // commit tries to commit every uncommitted message: each one committed (or
-// refused for good) is acknowledged; the others wait for the next try. The
-// status is published after a commit, and when commits start failing.
+// refused for good) is acknowledged; the others wait for the next try (the
+// store's fault is in the status already). The status is published after a
+// commit.
 func (a *Agent) commit(c paho.Client, p *pending) {
-	committed, failed := false, false
+	committed := false
 	for stop, m := range p.take() {
 		if err := a.HandleDocument(stop, m.Payload()); err != nil {
-			failed = true
 			p.mu.Lock()
 			if p.msgs[stop] == nil {
 				p.msgs[stop] = m
@@ -62,11 +61,7 @@ func (a *Agent) commit(c paho.Client, p *pending) {
 		m.Ack()
 		committed = true
 	}
-	p.mu.Lock()
-	newly := failed && !p.failing
-	p.failing = failed
-	p.mu.Unlock()
-	if committed || newly {
+	if committed {
 		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
 	}
 }

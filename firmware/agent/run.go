@@ -72,6 +72,9 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		},
 	})
+	a.mu.Lock()
+	a.healthSent = func() { client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true)) }
+	a.mu.Unlock()
 	go a.watchAudio(ctx, 2*time.Second)
 	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
 	client.Connect() // retries in the background; the device works offline meanwhile

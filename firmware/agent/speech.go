@@ -156,10 +156,13 @@ func (a *Agent) setPart(part *error, err error, fault, ready string) {
 	changed := (err == nil) != (*part == nil)
 	*part = err
 	a.signal.Fault = a.faulty()
-	sig := a.signal
+	sig, publish := a.signal, a.healthSent
 	a.mu.Unlock()
 	if !changed {
 		return
+	}
+	if publish != nil {
+		publish()
 	}
 	if err != nil {
 		a.log.Error(fault, "err", err)

@@ -21,8 +21,9 @@ type Sink struct {
 	// Rate is the sink's sample rate (mono, 16 bits).
 	Rate int
 
-	mu  sync.Mutex
-	rec *os.File
+	mu     sync.Mutex
+	rec    *os.File
+	daemon *exec.Cmd
 }
 
 // PulseSink starts the sink and its recording; both stop with the test.
@@ -52,7 +53,7 @@ func PulseSink(t testing.TB, rate int) *Sink {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { daemon.Process.Kill(); daemon.Wait() })
-	s := &Sink{Env: []string{"ALSA_CONFIG_PATH=" + conf, "PULSE_SERVER=unix:" + socket}, Rate: rate}
+	s := &Sink{Env: []string{"ALSA_CONFIG_PATH=" + conf, "PULSE_SERVER=unix:" + socket}, Rate: rate, daemon: daemon}
 	WaitFor(t, 10*time.Second, "pulseaudio's socket", func() bool {
 		return exec.Command("pactl", "--server=unix:"+socket, "list", "short", "sinks").Run() == nil
 	})
@@ -69,6 +70,12 @@ func PulseSink(t testing.TB, rate int) *Sink {
 	}
 	t.Cleanup(func() { rec.Process.Kill(); rec.Wait(); s.rec.Close() })
 	return s
+}
+
+// Kill ends the sound server with SIGKILL: the card is gone, as when a USB
+// sound card is pulled out.
+func (s *Sink) Kill() {
+	s.daemon.Process.Kill()
 }
 
 // Captured returns every sample recorded so far.
