@@ -152,7 +152,9 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	// and that document says what the operator's alerts say.
 	truth := expected(t, final)
 	settled := time.Now()
-	waitConverged(w, truth, 45*time.Second) // what has not converged by then is counted below
+	// Clients reconnect with a backoff of up to 30 s (feeds/mqtt): after
+	// a late broker kill, the hub and then a device may each wait that long.
+	waitConverged(w, truth, 90*time.Second) // what has not converged by then is counted below
 	convergedIn := time.Since(settled) - settle
 	for _, p := range append(agents, hubProc) {
 		p.stop()

@@ -48,8 +48,13 @@ type proc struct {
 	cmd      *exec.Cmd
 }
 
+// start starts the process, unless it runs already (two kills of one
+// process overlapped: the later restart finds it running).
 func (p *proc) start(t *testing.T) {
 	t.Helper()
+	if p.cmd != nil {
+		return
+	}
 	f, err := os.OpenFile(p.log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		t.Fatal(err)
