@@ -42,9 +42,11 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	override(&cfg.Broker, conn.broker)
-	if cfg.Broker == "" {
-		cfg.Broker = os.Getenv(mqtt.BrokerEnv)
+	if len(conn.brokers) > 0 {
+		cfg.Broker = agent.Brokers(conn.brokers)
+	}
+	if len(cfg.Broker) == 0 && os.Getenv(mqtt.BrokerEnv) != "" {
+		cfg.Broker = agent.Brokers{os.Getenv(mqtt.BrokerEnv)}
 	}
 	override(&cfg.Username, conn.username)
 	override(&cfg.PasswordFile, conn.passwordFile)

@@ -16,12 +16,13 @@ import (
 // connFlags are the flags of a connection to the broker, shared by every
 // command that connects.
 type connFlags struct {
-	broker, username, passwordFile string
-	tls                            mqtt.TLSFiles
+	brokers                listFlag
+	username, passwordFile string
+	tls                    mqtt.TLSFiles
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.broker, "broker", "", "MQTT broker `URL`, tcp://host:port or ssl://host:port (default $HALTE_BROKER)")
+	fs.Var(&c.brokers, "broker", "MQTT broker `URL`, tcp://host:port or ssl://host:port (default $HALTE_BROKER); repeat it for the nodes of a cluster, tried in turn")
 	fs.StringVar(&c.username, "username", "", "broker user `name`")
 	fs.StringVar(&c.passwordFile, "password-file", "", "`file` holding the broker password")
 	fs.StringVar(&c.tls.CA, "tls-ca", "", "PEM `file` of the CA that signed the broker's certificate")
@@ -29,9 +30,9 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.tls.Key, "tls-key", "", "PEM `file` of this client's certificate key")
 }
 
-// options resolves the broker URL and reads the credentials.
+// options resolves the broker URLs and reads the credentials.
 func (c *connFlags) options(clientID string) (mqtt.Options, error) {
-	broker, err := mqtt.ResolveBroker(c.broker)
+	brokers, err := mqtt.ResolveBrokers(c.brokers)
 	if err != nil {
 		return mqtt.Options{}, err
 	}
@@ -43,7 +44,7 @@ func (c *connFlags) options(clientID string) (mqtt.Options, error) {
 	if err != nil {
 		return mqtt.Options{}, err
 	}
-	return mqtt.Options{Broker: broker, ClientID: clientID, Username: c.username, Password: password, TLS: tls}, nil
+	return mqtt.Options{Broker: brokers[0], Fallback: brokers[1:], ClientID: clientID, Username: c.username, Password: password, TLS: tls}, nil
 }
 
 // connect opens a command's short connection, its client id made of

@@ -82,7 +82,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}()
 	announced := make(chan agent.Announcement, 16)
 	dev, err := agent.New(agent.Config{
-		Broker: broker, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
+		Broker: agent.Brokers{broker}, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
 		Languages: []string{"nl", "fr"}, StartupWait: time.Second, HubKeys: []string{keys.hubPublic}, HTTP: screen,
 		// Faster than at a real stop, so that the demo shows a repeat.
 		Announce: agent.AnnounceConfig{Coalesce: 500 * time.Millisecond, MinGap: 2 * time.Second, RepeatEvery: 5 * time.Second},

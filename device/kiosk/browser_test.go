@@ -156,7 +156,7 @@ func startSite(t *testing.T, staleAfter time.Duration) *site {
 	addr := l.Addr().String()
 	l.Close()
 	s := &site{url: "http://" + addr + "/"}
-	s.agent = agenttest.Start(t, agent.Config{Broker: broker.URL, Device: "screen", Stops: []string{stop},
+	s.agent = agenttest.Start(t, agent.Config{Broker: agent.Brokers{broker.URL}, Device: "screen", Stops: []string{stop},
 		Insecure: true, Languages: []string{"nl", "fr", "en", "de"}, HTTP: addr, StartupWait: 200 * time.Millisecond,
 		Announce: agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond, StaleAfter: staleAfter},
 	})

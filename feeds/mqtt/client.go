@@ -44,11 +44,33 @@ func ResolveBroker(flagValue string) (string, error) {
 	return raw, nil
 }
 
+// ResolveBrokers resolves a list of broker URLs as ResolveBroker does each
+// (none: $HALTE_BROKER): the brokers of one cluster, in the order tried.
+func ResolveBrokers(flagValues []string) ([]string, error) {
+	if len(flagValues) == 0 {
+		b, err := ResolveBroker("")
+		return []string{b}, err
+	}
+	out := make([]string, len(flagValues))
+	for i, v := range flagValues {
+		b, err := ResolveBroker(v)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = b
+	}
+	return out, nil
+}
+
 // Options describe one MQTT connection. The zero value of each field is
 // documented; Broker and ClientID are required.
 type Options struct {
 	// Broker is the URL, as returned by ResolveBroker.
 	Broker string
+	// Fallback are more brokers of the same cluster, tried in turn when
+	// the one before cannot be reached; the client id, and so the kept
+	// session, stay the same. None means Broker alone.
+	Fallback []string
 	// ClientID must be stable per device so the broker keeps its session.
 	ClientID string
 	// Username and Password are the credentials; empty means anonymous.
@@ -86,9 +108,11 @@ func NewClient(o Options) paho.Client {
 	if log == nil {
 		log = slog.Default()
 	}
-	opts := paho.NewClientOptions().
-		AddBroker(o.Broker).
-		SetClientID(o.ClientID).
+	opts := paho.NewClientOptions()
+	for _, b := range append([]string{o.Broker}, o.Fallback...) {
+		opts.AddBroker(b)
+	}
+	opts.SetClientID(o.ClientID).
 		SetTLSConfig(o.TLS).
 		SetUsername(o.Username).
 		SetPassword(o.Password).
@@ -106,7 +130,7 @@ func NewClient(o Options) paho.Client {
 		SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
 			switch f := n.(type) {
 			case paho.ConnectionNotificationBrokerFailed:
-				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
+				log.Warn("broker connection failed", "broker", f.Broker.String(), "err", f.Reason)
 			case paho.ConnectionNotificationFailed:
 				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
 			}
@@ -115,7 +139,7 @@ func NewClient(o Options) paho.Client {
 			log.Warn("broker connection lost", "broker", o.Broker, "err", err)
 		}).
 		SetOnConnectHandler(func(c paho.Client) {
-			log.Info("broker connected", "broker", o.Broker, "client", o.ClientID)
+			log.Info("broker connected", "broker", o.Broker, "fallback", o.Fallback, "client", o.ClientID)
 			if o.OnConnect != nil {
 				o.OnConnect(c)
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts"
 )
@@ -150,7 +151,7 @@ func TestDuplicateAndOlderDocumentsChangeNothing(t *testing.T) {
 // OnStored is told each document committed, and nothing refused.
 func TestOnStoredIsToldEachCommit(t *testing.T) {
 	var stored []uint64
-	a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
+	a, err := agent.New(agent.Config{Broker: agent.Brokers{"tcp://127.0.0.1:1"}, Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
 		Insecure: true, Audio: agent.AudioConfig{Output: "none"}},
 		agent.Deps{Engine: tts.Espeak{}, Logger: (&testkit.Log{}).Logger(), OnStored: func(d halte.StopState) { stored = append(stored, d.Version) }})
 	if err != nil {
@@ -171,7 +172,7 @@ func TestOnStoredIsToldEachCommit(t *testing.T) {
 // Alive answers only while the policy loop turns: not before Run, not
 // after it ends.
 func TestAliveWhileThePolicyLoopTurns(t *testing.T) {
-	a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
+	a, err := agent.New(agent.Config{Broker: agent.Brokers{"tcp://127.0.0.1:1"}, Device: "d", Stops: []string{stop}, StateDir: t.TempDir(),
 		Insecure: true, StartupWait: time.Millisecond, Audio: agent.AudioConfig{Output: "none"}},
 		agent.Deps{Engine: tts.Espeak{}, Logger: (&testkit.Log{}).Logger()})
 	if err != nil {
@@ -328,4 +329,16 @@ func TestFeedAlertStopsBeingSpoken(t *testing.T) {
 		!strings.HasPrefix(answer[len(answer)-1], "Geen storingen gemeld voor deze halte.") {
 		t.Fatalf("after the feed dropped the alert, a press answered %q", answer)
 	}
+}
+
+// TestFailsOverToTheNextBroker: the first broker of the list cannot be
+// reached; the agent takes its documents from the next.
+func TestFailsOverToTheNextBroker(t *testing.T) {
+	broker := mqtttest.Start(t)
+	dev := &device{agenttest.Start(t, agent.Config{
+		Broker: agent.Brokers{"tcp://127.0.0.1:1", broker.URL}, Device: "failover", Stops: []string{stop},
+		StartupWait: 300 * time.Millisecond, Insecure: true,
+	})}
+	publish(t, client(t, broker.URL, "fake-hub"), mqtt.StopTopic(stop), doc(10, alert("a", "Omleiding a.")))
+	dev.waitAnnounced(t, "a", 1)
 }

@@ -72,7 +72,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 func pressOnce(b *testing.B, p *audio.Player, state, cacheDir string, warm bool) time.Duration {
 	b.StopTimer()
 	engine := tts.Espeak{}
-	cfg := agent.Config{Broker: "tcp://127.0.0.1:1", Device: "bench", Stops: []string{stop}, StateDir: state,
+	cfg := agent.Config{Broker: agent.Brokers{"tcp://127.0.0.1:1"}, Device: "bench", Stops: []string{stop}, StateDir: state,
 		StartupWait: time.Millisecond, Audio: agent.AudioConfig{CacheDir: cacheDir}, Insecure: true,
 		Announce: agent.AnnounceConfig{Coalesce: time.Hour}} // no automatic announcement in the way
 	if warm {
@@ -159,7 +159,7 @@ func BenchmarkColdStart(b *testing.B) {
 		}
 		b.StartTimer()
 		t0 := time.Now()
-		a, err := agent.New(agent.Config{Broker: "tcp://127.0.0.1:1", Device: "bench", Stops: []string{stop}, StateDir: state,
+		a, err := agent.New(agent.Config{Broker: agent.Brokers{"tcp://127.0.0.1:1"}, Device: "bench", Stops: []string{stop}, StateDir: state,
 			Insecure: true, Audio: agent.AudioConfig{CacheDir: cacheDir}},
 			agent.Deps{Engine: tts.Espeak{}, Speaker: p, Chime: audio.Chime(), Logger: (&testkit.Log{}).Logger()})
 		if err != nil {

@@ -18,8 +18,9 @@ import (
 // Config is a stop device's configuration, read from YAML. The comment of
 // each field says what its zero value means.
 type Config struct {
-	// Broker is the MQTT broker URL (tcp://host:port); required.
-	Broker string `yaml:"broker"`
+	// Broker is the MQTT broker URL (tcp://host:port), or a list of the
+	// nodes of a cluster, tried in turn; required.
+	Broker Brokers `yaml:"broker"`
 	// Device names this device, stably: it is the MQTT client id's suffix
 	// and the topic of its status; required.
 	Device string `yaml:"device"`
@@ -76,6 +77,27 @@ type Pins struct {
 		Double   time.Duration `yaml:"double"`
 		Long     time.Duration `yaml:"long"`
 	} `yaml:"gestures"`
+}
+
+// Brokers are broker URLs, in the order tried. In YAML, one URL or a list.
+type Brokers []string
+
+// UnmarshalYAML reads one URL or a list of them.
+func (b *Brokers) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind == yaml.ScalarNode {
+		var one string
+		if err := n.Decode(&one); err != nil {
+			return err
+		}
+		*b = Brokers{one}
+		return nil
+	}
+	var list []string
+	if err := n.Decode(&list); err != nil {
+		return err
+	}
+	*b = list
+	return nil
 }
 
 // Pin is one pin: its name, and whether it is active low. In YAML, a name
@@ -161,8 +183,13 @@ func ParseConfig(raw []byte, name string) (Config, error) {
 
 // Validate checks the configuration and names the key that is wrong.
 func (c Config) Validate() error {
-	if _, err := mqtt.ResolveBroker(c.Broker); err != nil {
-		return fmt.Errorf("config key broker: %w", err)
+	if len(c.Broker) == 0 {
+		return fmt.Errorf("config key broker: missing; want tcp://host:port, or a list of a cluster's nodes")
+	}
+	for _, b := range c.Broker {
+		if _, err := mqtt.ResolveBroker(b); err != nil {
+			return fmt.Errorf("config key broker: %w", err)
+		}
 	}
 	if c.Device == "" || strings.ContainsAny(c.Device, "/+# ") {
 		return fmt.Errorf("config key device: want a name without / + # or spaces, got %q", c.Device)

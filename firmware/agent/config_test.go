@@ -3,6 +3,7 @@ package agent_test
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -47,5 +48,21 @@ func TestQuietHoursFromYAML(t *testing.T) {
 	}
 	if _, err := agent.LoadConfig(path); err == nil || !strings.Contains(err.Error(), "not a time of day") {
 		t.Fatalf("a bad time: %v", err)
+	}
+}
+
+func TestBrokerIsOneURLOrAList(t *testing.T) {
+	for body, want := range map[string][]string{
+		"broker: tcp://127.0.0.1:1883\n":                                      {"tcp://127.0.0.1:1883"},
+		"broker: [tcp://10.0.0.1:1883, tcp://10.0.0.2:1883, tcp://n3:1883]\n": {"tcp://10.0.0.1:1883", "tcp://10.0.0.2:1883", "tcp://n3:1883"},
+	} {
+		c, err := agent.ParseConfig([]byte(body+"device: d\nstops: [s]\nstate_dir: /tmp/x\ninsecure: true\n"), "c.yaml")
+		if err != nil || !slices.Equal(c.Broker, want) || c.Validate() != nil {
+			t.Errorf("%q: read %v (%v, %v), want %v", body, c.Broker, err, c.Validate(), want)
+		}
+	}
+	c, _ := agent.ParseConfig([]byte("broker: [tcp://n1:1883, n2]\ndevice: d\nstops: [s]\nstate_dir: /tmp/x\ninsecure: true\n"), "c.yaml")
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "config key broker") || !strings.Contains(err.Error(), `"n2"`) {
+		t.Errorf("a bad second broker: %v", err)
 	}
 }

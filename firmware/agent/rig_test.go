@@ -35,7 +35,7 @@ type device struct{ *agenttest.Device }
 func startDevice(t *testing.T, broker, stateDir string) *device {
 	t.Helper()
 	return &device{agenttest.Start(t, agent.Config{
-		Broker: broker, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
+		Broker: agent.Brokers{broker}, Device: "test-device", Stops: []string{stop}, StateDir: stateDir,
 		StartupWait: 300 * time.Millisecond, Insecure: true,
 		Announce: agent.AnnounceConfig{Coalesce: 50 * time.Millisecond, MinGap: 100 * time.Millisecond},
 	})}

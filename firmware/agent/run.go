@@ -50,7 +50,8 @@ func (a *Agent) Run(ctx context.Context) error {
 		return fmt.Errorf("config key password_file: %w", err)
 	}
 	client := mqtt.NewClient(mqtt.Options{
-		Broker:      a.cfg.Broker,
+		Broker:      a.cfg.Broker[0],
+		Fallback:    a.cfg.Broker[1:],
 		ClientID:    clientID,
 		Username:    a.cfg.Username,
 		Password:    password,

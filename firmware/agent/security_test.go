@@ -105,7 +105,7 @@ func startSecureSite(t *testing.T) *secureSite {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Broker, cfg.StateDir = s.broker.URL, filepath.Join(dir, "state")
+	cfg.Broker, cfg.StateDir = agent.Brokers{s.broker.URL}, filepath.Join(dir, "state")
 	cfg.HubKeys = append(cfg.HubKeys, filepath.Join(dir, "old-hub.pub"))
 	cfg.RevokedKeys = []string{s.oldHub.ID()}
 	cfg.StartupWait = 300 * time.Millisecond
@@ -309,7 +309,7 @@ func TestHostileInputIsNeverSpoken(t *testing.T) {
 	t.Run("connections refused: wrong CA, wrong password, expired certificate", func(t *testing.T) {
 		other := mqtttest.NewCA(t, t.TempDir(), "other-ca")
 		cfg, _ := agent.LoadConfig(filepath.Join(s.deviceDir, "halte.yaml"))
-		cfg.Broker, cfg.StateDir, cfg.StartupWait = s.broker.URL, t.TempDir(), 200*time.Millisecond
+		cfg.Broker, cfg.StateDir, cfg.StartupWait = agent.Brokers{s.broker.URL}, t.TempDir(), 200*time.Millisecond
 		cases := map[string]func(*agent.Config){
 			"a CA that did not sign the broker": func(c *agent.Config) { c.TLS.CA = other.CertFile },
 			"a wrong password": func(c *agent.Config) {

@@ -63,7 +63,7 @@ func shard(ctx context.Context, args []string) error {
 	defer cancel()
 	var agents []*agent.Agent
 	for i := *from; i < *to; i++ {
-		a, err := agent.New(agent.Config{Broker: *broker, Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
+		a, err := agent.New(agent.Config{Broker: agent.Brokers{*broker}, Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
 			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second,
 			Audio: agent.AudioConfig{Output: "none"}}, agent.Deps{Engine: silence{}, Logger: quiet, OnStored: held.record})
 		if err != nil {
