@@ -1,0 +1,100 @@
+package main_test
+
+import (
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/halte-transit/halte/feeds/mqtt/natstest"
+	"github.com/halte-transit/halte/internal/faults"
+	"github.com/halte-transit/halte/internal/testkit"
+)
+
+// TestOnANATSCluster runs the real hub and agents on a 3-node NATS
+// cluster, each client given all three nodes, its own first: an alert
+// published on one node reaches agents on the others; a node killed with
+// SIGKILL during an update, then restarted, leaves every agent with the
+// latest documents; a cancelled alert is not spoken after its cancel was
+// committed; and a restart of the whole cluster keeps the retained
+// documents for a device that starts afresh.
+func TestOnANATSCluster(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	cluster := natstest.Start(t)
+	n := cluster.URLs
+	keys := t.TempDir()
+	for _, name := range []string{"hub", "operator"} {
+		if r := runHalte(t, nil, "keys", "gen", "--out", filepath.Join(keys, name)); r.code != 0 {
+			t.Fatalf("keys gen: %s", r.stderr)
+		}
+	}
+	brokers := func(first int) []string {
+		var args []string
+		for i := range 3 {
+			args = append(args, "--broker", n[(first+i)%3])
+		}
+		return args
+	}
+	startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--key", filepath.Join(keys, "hub.key"),
+		"--operator-keys", filepath.Join(keys, "operator.pub")}, brokers(0)...)...)
+	agent := func(device, stop string, node int) *process {
+		return startHalte(t, nil, append([]string{"agent", "--device", device, "--stop", stop, "--state-dir", t.TempDir(),
+			"--hub-keys", filepath.Join(keys, "hub.pub"), "--wav-dir", t.TempDir()}, brokers(node)...)...)
+	}
+	devices := []*process{agent("on-n1", "200101", 1), agent("on-n2", "200501", 2)}
+	publish := func(node int, args ...string) {
+		t.Helper()
+		r := runHalte(t, nil, append(append([]string{"alert"}, args[0], "--broker", n[node], "--key", filepath.Join(keys, "operator.key")), args[1:]...)...)
+		if r.code != 0 {
+			t.Fatalf("alert %v: %s", args, r.stderr)
+		}
+	}
+	holds := func(p *process, want ...string) func() bool {
+		return func() bool {
+			stored, _, _ := faults.ReadLog(strings.NewReader(p.log.String()))
+			if len(stored) == 0 {
+				return false
+			}
+			got := slices.Clone(stored[len(stored)-1].Alerts)
+			slices.Sort(got)
+			return slices.Equal(got, want)
+		}
+	}
+	line := func(id, text string) []string {
+		return []string{"--id", id, "--effect", "detour", "--line", "T1", "--text", "nl=" + text}
+	}
+
+	publish(2, append([]string{"publish"}, line("a", "Tram 1 rijdt om.")...)...)
+	for _, d := range devices {
+		testkit.WaitFor(t, 30*time.Second, "alert a on every device", holds(d, "a"))
+	}
+
+	// A node killed during an update, and restarted.
+	publish(0, append([]string{"publish"}, line("b", "Tram 1 rijdt minder vaak.")...)...)
+	cluster.Kill(1)
+	publish(2, append([]string{"publish"}, line("c", "Tram 1 heeft vertraging.")...)...)
+	for _, d := range devices {
+		testkit.WaitFor(t, 60*time.Second, "alerts a, b, c on every device, node 1 down", holds(d, "a", "b", "c"))
+	}
+	cluster.Restart(1)
+	publish(1, "cancel", "b")
+	for _, d := range devices {
+		testkit.WaitFor(t, 60*time.Second, "the cancel of b on every device", holds(d, "a", "c"))
+	}
+	for _, d := range devices {
+		stored, announced, err := faults.ReadLog(strings.NewReader(d.log.String()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w := faults.WronglySpoken(stored, announced); w > 0 {
+			t.Errorf("a device announced %d alerts after their cancel was committed", w)
+		}
+	}
+
+	// The whole cluster restarts: the retained documents are still there.
+	cluster.StopAll()
+	cluster.StartAll()
+	fresh := agent("afresh", "200101", 0)
+	testkit.WaitFor(t, 60*time.Second, "a fresh device to get the retained document", holds(fresh, "a", "c"))
+}
