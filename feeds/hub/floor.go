@@ -15,6 +15,11 @@ import (
 // lost its retained documents.
 const floorFile = "published-version"
 
+// stopsFile keeps the stops the hub has published a document for, one a
+// line, so that a restarted hub publishes again a stop whose document a
+// crashed broker lost (it would otherwise not know the stop had one).
+const stopsFile = "published-stops"
+
 // readFloor returns the version stored in dir, 0 if there is none yet.
 func readFloor(dir string) (uint64, error) {
 	raw, err := os.ReadFile(filepath.Join(dir, floorFile))
@@ -31,15 +36,34 @@ func readFloor(dir string) (uint64, error) {
 	return v, nil
 }
 
-// writeFloor stores v in dir atomically: a crash leaves the old or the new
-// value, never a torn one.
+// writeFloor stores v in dir atomically.
 func writeFloor(dir string, v uint64) error {
-	tmp, err := os.CreateTemp(dir, floorFile+".*")
+	return writeAtomic(dir, floorFile, strconv.FormatUint(v, 10)+"\n")
+}
+
+// readStops returns the stops stored in dir, none if there are none yet.
+func readStops(dir string) ([]string, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, stopsFile))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	return strings.Fields(string(raw)), err
+}
+
+// writeStops stores stops in dir atomically.
+func writeStops(dir string, stops []string) error {
+	return writeAtomic(dir, stopsFile, strings.Join(stops, "\n")+"\n")
+}
+
+// writeAtomic writes a file in dir so that a crash leaves the old or the
+// new content, never a torn one.
+func writeAtomic(dir, name, content string) error {
+	tmp, err := os.CreateTemp(dir, name+".*")
 	if err != nil {
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(strconv.FormatUint(v, 10) + "\n"); err != nil {
+	if _, err := tmp.WriteString(content); err != nil {
 		tmp.Close()
 		return err
 	}
@@ -50,5 +74,5 @@ func writeFloor(dir string, v uint64) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, floorFile))
+	return os.Rename(tmp.Name(), filepath.Join(dir, name))
 }

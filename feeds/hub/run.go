@@ -47,7 +47,8 @@ type Config struct {
 	FeedWait time.Duration
 	// ClientID names the hub on the broker; "" means "halte-hub-" + host name.
 	ClientID string
-	// StateDir keeps the highest version published; "" means none is kept
+	// StateDir keeps the highest version published and the stops with a
+	// document; "" means none is kept
 	// and versions rest on the clock and the broker's retained documents.
 	StateDir string
 	// Heartbeat is how often the hub's status is republished; 0 means 30 s.
@@ -172,7 +173,13 @@ func Run(ctx context.Context, cfg Config) error {
 			return err
 		}
 		state.RaiseFloor(floor)
+		remembered, err := readStops(cfg.StateDir)
+		if err != nil {
+			return err
+		}
+		state.Remember(remembered)
 	}
+	known := len(state.PublishedStops())
 	synced := false
 	unread := map[string]bool{} // feeds not read since the start
 	for _, src := range cfg.Feeds {
@@ -247,6 +254,12 @@ func Run(ctx context.Context, cfg Config) error {
 		if len(docs) > 0 && cfg.StateDir != "" {
 			if err := writeFloor(cfg.StateDir, state.Floor()); err != nil {
 				log.Error("cannot keep the published version", "dir", cfg.StateDir, "err", err)
+			}
+			if published := state.PublishedStops(); len(published) != known {
+				known = len(published)
+				if err := writeStops(cfg.StateDir, published); err != nil {
+					log.Error("cannot keep the stops published", "dir", cfg.StateDir, "err", err)
+				}
 			}
 		}
 		out.put(docs)

@@ -154,6 +154,21 @@ func (s *State) ObservePublished(stop string, payload []byte, retained bool) boo
 	return true
 }
 
+// Remember marks stops as having had a document published (read from the
+// hub's state folder): until the broker shows what it holds for them, each
+// is published again, even without alerts, so that a document the broker
+// lost (killed before it saved it) is replaced.
+func (s *State) Remember(stops []string) {
+	for _, stop := range stops {
+		if _, ok := s.published[stop]; !ok {
+			s.published[stop] = published{}
+		}
+	}
+}
+
+// PublishedStops are the stops with a published document, sorted.
+func (s *State) PublishedStops() []string { return sortedKeys(s.published) }
+
 // Floor is the highest document version the hub has issued or seen.
 func (s *State) Floor() uint64 { return s.floor }
 

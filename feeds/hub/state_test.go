@@ -264,3 +264,26 @@ func TestBrokerThatLostADocument(t *testing.T) {
 		t.Fatalf("republished %+v, want the stop's current document above version %d", docs, newest.Version)
 	}
 }
+
+// TestBrokerThatLostAStop: a broker killed before it saved a stop's
+// document, then the hub restarted: the hub, remembering that the stop had
+// a document, publishes it again, without the alert cancelled meanwhile.
+func TestBrokerThatLostAStop(t *testing.T) {
+	before := hub.NewState(sample.GhentNetwork(), quiet)
+	published := apply(t, before, "a1", payload(t, tram1(1)), t0)
+	after := hub.NewState(sample.GhentNetwork(), quiet)
+	after.Remember(before.PublishedStops()) // the broker gives back nothing
+	after.ApplyAlert("a1", payload(t, halte.Alert{ID: "a1", Version: 2, Cancelled: true}))
+	docs := after.Plan(after.KnownStops(), t0.Add(time.Minute))
+	if len(docs) != len(published) {
+		t.Fatalf("republished %d documents, want one for each of the %d stops that had one", len(docs), len(published))
+	}
+	for _, d := range docs {
+		if len(d.Alerts) != 0 {
+			t.Fatalf("stop %s still lists the cancelled alert", d.Stop)
+		}
+	}
+	if again := after.Plan(after.KnownStops(), t0.Add(2*time.Minute)); len(again) != 0 {
+		t.Fatalf("published %d documents again once they were on the broker", len(again))
+	}
+}

@@ -143,7 +143,7 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	// The operator says its last word again: a broker killed before its
 	// autosave may have lost a retained alert it had acknowledged.
 	for id, a := range final {
-		for publishSigned(operator, operatorKey, mqtt.OperatorAlertTopic(id), a) != nil {
+		for publishSigned(operator, operatorKey, mqtt.OperatorAlertTopic(id), a, 2*time.Second) != nil {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
@@ -217,6 +217,11 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	return o
 }
 
+// stepWait is how long an operator's step waits for the broker: no longer,
+// or a broker that is down would hold back the storm's later steps (the
+// operator says its last word again at the end).
+const stepWait = 300 * time.Millisecond
+
 // step does one step of a scenario.
 func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Alert, operator paho.Client, key *sign.Signer,
 	broker *mqtttest.Broker, links []*faults.Proxy, agents []*proc, hubProc *proc, w *watcher) {
@@ -228,7 +233,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		a.ID, a.Version, a.Effect = id, version, []halte.Effect{halte.Detour, halte.NoService, halte.ReducedService}[st.Alert%3]
 		a.Header = halte.Text{"nl": fmt.Sprintf("Storing %d.", st.Alert)}
 		final[id] = a
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a)
+		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a, stepWait)
 	case faults.Update:
 		a, ok := final[id]
 		if !ok || a.Cancelled {
@@ -237,7 +242,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		a.Version = max(version, a.Version+1)
 		a.Header = halte.Text{"nl": fmt.Sprintf("Storing %d, versie %d.", st.Alert, a.Version)}
 		final[id] = a
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a)
+		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a, stepWait)
 	case faults.Cancel:
 		a, ok := final[id]
 		if !ok || a.Cancelled {
@@ -245,7 +250,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		}
 		c := halte.Alert{ID: id, Version: max(version, a.Version+1), Cancelled: true}
 		final[id] = c
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), c)
+		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), c, stepWait)
 	case faults.BrokerKill:
 		broker.Kill()
 	case faults.AgentKill:

@@ -183,10 +183,9 @@ func (w *watcher) older(stop string, n int) [][]byte {
 	return out
 }
 
-// publishSigned publishes v, signed, retained, and waits a little for the
-// broker's acknowledgement (the broker may be down: the operator publishes
-// again at the end).
-func publishSigned(c paho.Client, s *sign.Signer, topic string, v any) error {
+// publishSigned publishes v, signed, retained, and waits up to wait for the
+// broker's acknowledgement.
+func publishSigned(c paho.Client, s *sign.Signer, topic string, v any, wait time.Duration) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -195,7 +194,7 @@ func publishSigned(c paho.Client, s *sign.Signer, topic string, v any) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
 	return mqtt.Publish(ctx, c, topic, true, signed)
 }

@@ -70,7 +70,7 @@ func TestCrashStorm(t *testing.T) {
 			mu.Lock()
 			published[v] = true
 			mu.Unlock()
-			if err := publishSigned(hubLike, signer, mqtt.StopTopic(stop), doc); err != nil && ctx.Err() == nil {
+			if err := publishSigned(hubLike, signer, mqtt.StopTopic(stop), doc, 2*time.Second); err != nil && ctx.Err() == nil {
 				t.Errorf("publish: %v", err)
 				return
 			}
