@@ -15,8 +15,6 @@ import (
 	"testing"
 	"time"
 
-	paho "github.com/eclipse/paho.mqtt.golang"
-
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
@@ -109,7 +107,6 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 		agents[i] = &proc{bin: bin, log: filepath.Join(dir, fmt.Sprintf("dev%d.log", i)), args: []string{"agent", "--config", conf}}
 	}
 	w := watch(t, broker.URL, hubTrust)
-	operator := w.client
 	hubProc.start(t)
 	for _, a := range agents {
 		a.start(t)
@@ -129,7 +126,7 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	var timeline []event
 	for _, st := range sc.Steps {
 		st := st
-		timeline = append(timeline, event{st.At, func() { step(t, st, sc.Seed, final, operator, operatorKey, broker, links, agents, hubProc, w) }})
+		timeline = append(timeline, event{st.At, func() { step(t, st, sc.Seed, final, operatorKey, broker, links, agents, hubProc, w) }})
 		if restart := restarter(t, st, broker, agents, hubProc); restart != nil {
 			timeline = append(timeline, event{st.At + st.For, restart})
 		}
@@ -143,7 +140,7 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	// The operator says its last word again: a broker killed before its
 	// autosave may have lost a retained alert it had acknowledged.
 	for id, a := range final {
-		for publishSigned(operator, operatorKey, mqtt.OperatorAlertTopic(id), a, 2*time.Second) != nil {
+		for operatorPublish(broker.URL, operatorKey, mqtt.OperatorAlertTopic(id), a, 2*time.Second) != nil {
 			time.Sleep(100 * time.Millisecond)
 		}
 	}
@@ -223,7 +220,7 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 const stepWait = 300 * time.Millisecond
 
 // step does one step of a scenario.
-func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Alert, operator paho.Client, key *sign.Signer,
+func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Alert, key *sign.Signer,
 	broker *mqtttest.Broker, links []*faults.Proxy, agents []*proc, hubProc *proc, w *watcher) {
 	id := fmt.Sprintf("f%d-%d", seed, st.Alert)
 	version := uint64(time.Now().UnixMilli())
@@ -233,7 +230,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		a.ID, a.Version, a.Effect = id, version, []halte.Effect{halte.Detour, halte.NoService, halte.ReducedService}[st.Alert%3]
 		a.Header = halte.Text{"nl": fmt.Sprintf("Storing %d.", st.Alert)}
 		final[id] = a
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a, stepWait)
+		operatorPublish(broker.URL, key, mqtt.OperatorAlertTopic(id), a, stepWait)
 	case faults.Update:
 		a, ok := final[id]
 		if !ok || a.Cancelled {
@@ -242,7 +239,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		a.Version = max(version, a.Version+1)
 		a.Header = halte.Text{"nl": fmt.Sprintf("Storing %d, versie %d.", st.Alert, a.Version)}
 		final[id] = a
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), a, stepWait)
+		operatorPublish(broker.URL, key, mqtt.OperatorAlertTopic(id), a, stepWait)
 	case faults.Cancel:
 		a, ok := final[id]
 		if !ok || a.Cancelled {
@@ -250,7 +247,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 		}
 		c := halte.Alert{ID: id, Version: max(version, a.Version+1), Cancelled: true}
 		final[id] = c
-		publishSigned(operator, key, mqtt.OperatorAlertTopic(id), c, stepWait)
+		operatorPublish(broker.URL, key, mqtt.OperatorAlertTopic(id), c, stepWait)
 	case faults.BrokerKill:
 		broker.Kill()
 	case faults.AgentKill:
@@ -266,7 +263,7 @@ func step(t *testing.T, st faults.Step, seed uint64, final map[string]halte.Aler
 	case faults.Replay:
 		old := w.older(deviceStops[st.Target], 2)
 		for _, payload := range append(old, old...) { // twice, and out of order
-			operator.Publish(mqtt.StopTopic(deviceStops[st.Target]), 1, false, payload).WaitTimeout(time.Second)
+			w.client.Publish(mqtt.StopTopic(deviceStops[st.Target]), 1, false, payload).WaitTimeout(time.Second)
 		}
 	}
 }

@@ -183,6 +183,22 @@ func (w *watcher) older(stop string, n int) [][]byte {
 	return out
 }
 
+// operatorPublish publishes v as an operator does with halte alert: signed,
+// retained, on a connection of its own that waits up to wait for the
+// broker's acknowledgement, or fails (nothing is left queued to be sent
+// late, after a newer version).
+func operatorPublish(broker string, s *sign.Signer, topic string, v any, wait time.Duration) error {
+	c := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: fmt.Sprintf("faults-operator-%d", time.Now().UnixNano()),
+		Once: true, Logger: (&testkit.Log{}).Logger()})
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if err := mqtt.Connect(ctx, c); err != nil {
+		return err
+	}
+	defer c.Disconnect(50)
+	return publishSigned(c, s, topic, v, wait)
+}
+
 // publishSigned publishes v, signed, retained, and waits up to wait for the
 // broker's acknowledgement.
 func publishSigned(c paho.Client, s *sign.Signer, topic string, v any, wait time.Duration) error {
