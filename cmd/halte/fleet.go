@@ -31,6 +31,7 @@ type deviceStatus struct {
 	} `json:"announced"`
 	Signal halte.Signal `json:"signal"`
 	Audio  string       `json:"audio"`
+	Store  string       `json:"store"`
 	At     time.Time    `json:"at"`
 }
 
@@ -42,6 +43,9 @@ func (d deviceStatus) problems() []string {
 	}
 	if d.Audio != "" && d.Audio != "ok" {
 		out = append(out, "audio: "+d.Audio)
+	}
+	if d.Store != "" && d.Store != "ok" {
+		out = append(out, "state file: "+d.Store)
 	}
 	if d.Signal.Stale {
 		out = append(out, "information out of date")
