@@ -29,7 +29,7 @@ func (b *Book) Speakable(text string) string {
 	text = unshout(text)
 	text = b.w.feedTimes(b.w, text)
 	text = b.lex.Apply(b.w.tag, text)
-	return tidy(dropLinks(text)) // again: an expansion may have made one ("x@@y" → "x@aan.y")
+	return tidy(dropLinks(tidy(text))) // again: an expansion or a folded space may have made one ("x@@y" → "x@aan.y", "www ." → "www.")
 }
 
 var (
