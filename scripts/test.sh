@@ -5,14 +5,14 @@
 # with axe-core for the stop's screen, and the public feeds in
 # ../shared/corpus. The pins are periph's gpiotest fakes.
 #   scripts/test.sh
-# Installs mosquitto, nats-server, espeak-ng, libasound2-dev, pkg-config, chromium,
+# Installs mosquitto, nats-server, apache2-utils (htpasswd), espeak-ng, libasound2-dev, pkg-config, chromium,
 # pulseaudio (with its utilities and ALSA plugin) and npm with apt if
 # missing, and axe-core with npm into ~/.cache/halte.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_go
-need_packages mosquitto nats-server espeak-ng libasound2-dev pkg-config chromium pulseaudio pulseaudio-utils libasound2-plugins
+need_packages mosquitto nats-server apache2-utils espeak-ng libasound2-dev pkg-config chromium pulseaudio pulseaudio-utils libasound2-plugins
 command -v npm >/dev/null || need_packages nodejs npm
 npm_dir=${XDG_CACHE_HOME:-$HOME/.cache}/halte/npm
 if [[ ! -f $npm_dir/node_modules/axe-core/axe.min.js ]]; then

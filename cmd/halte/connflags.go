@@ -48,7 +48,8 @@ func (c *connFlags) options(clientID string) (mqtt.Options, error) {
 }
 
 // connect opens a command's short connection, its client id made of
-// prefix, the host name and the process id: warnings go to stderr, and a
+// prefix, the host name and the process id: warnings go to stderr; a
+// broker that cannot take it yet is tried again until ctx ends, and a
 // refusal is told at once. onConnect, if not nil, runs once connected.
 func (c *connFlags) connect(ctx context.Context, prefix string, stderr io.Writer, onConnect func(paho.Client)) (paho.Client, error) {
 	host, _ := os.Hostname()
@@ -60,7 +61,7 @@ func (c *connFlags) connect(ctx context.Context, prefix string, stderr io.Writer
 	opts.Once = true
 	opts.OnConnect = onConnect
 	client := mqtt.NewClient(opts)
-	if err := mqtt.Connect(ctx, client); err != nil {
+	if err := mqtt.Dial(ctx, client); err != nil {
 		client.Disconnect(0)
 		return nil, fmt.Errorf("%s: %w", opts.Broker, err)
 	}

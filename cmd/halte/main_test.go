@@ -67,7 +67,8 @@ type process struct {
 }
 
 // startHalte starts halte in the background; it is stopped with SIGTERM
-// when the test ends, or earlier with stop.
+// when the test ends, or earlier with stop. When the test failed, the
+// last lines of its output are logged.
 func startHalte(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	p := &process{cmd: exec.Command(halteBin, args...)}
@@ -76,7 +77,13 @@ func startHalte(t *testing.T, env []string, args ...string) *process {
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.stop)
+	t.Cleanup(func() {
+		p.stop()
+		if t.Failed() {
+			lines := strings.Split(strings.TrimSpace(p.log.String()), "\n")
+			t.Logf("halte %s, its last lines:\n%s", args[0], strings.Join(lines[max(0, len(lines)-30):], "\n"))
+		}
+	})
 	return p
 }
 

@@ -139,10 +139,7 @@ func Run(ctx context.Context, cfg Config) error {
 	opts.Logger = log
 	opts.Will = &mqtt.Will{Topic: mqtt.HubStatus, Payload: statusPayload(false, cfg.Now(), nil, nil)}
 	opts.OnConnect = func(c paho.Client) {
-		err := mqtt.SubscribeAndSync(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) })
-		if err != nil {
-			log.Error("hub cannot subscribe", "err", err)
-		}
+		mqtt.KeepSubscribed(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) }, log)
 	}
 	client := mqtt.NewClient(opts)
 	if err := mqtt.Connect(ctx, client); err != nil {

@@ -86,8 +86,9 @@ type Options struct {
 	// Will is published retained by the broker if the client vanishes; nil
 	// means no will.
 	Will *Will
-	// Once makes the first connection fail at once instead of retrying (for
-	// command-line tools, where a refusal should be told, not waited out).
+	// Once makes the first connection fail at once instead of retrying in
+	// the background (for command-line tools, which call Dial: a refusal
+	// should be told, not waited out).
 	Once bool
 	// OnConnect runs after every (re)connection: subscribe there.
 	OnConnect func(paho.Client)

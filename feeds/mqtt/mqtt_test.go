@@ -3,6 +3,8 @@ package mqtt_test
 import (
 	"context"
 	"fmt"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +14,7 @@ import (
 
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
+	"github.com/halte-transit/halte/feeds/mqtt/natstest"
 	"github.com/halte-transit/halte/internal/testkit"
 )
 
@@ -81,5 +84,49 @@ func TestSyncComesAfterRetained(t *testing.T) {
 	})
 	if atSync != n {
 		t.Fatalf("synced after %d of %d retained messages", atSync, n)
+	}
+}
+
+// TestKeepSubscribed: a subscription the broker refuses (NATS answers a
+// subscription it does not permit with a failure) is tried again on the
+// same connection until the broker takes it.
+func TestKeepSubscribed(t *testing.T) {
+	testkit.RequireTool(t, "htpasswd")
+	users := t.TempDir()
+	role := func(r string) {
+		t.Helper()
+		if out, err := exec.Command("../../scripts/nats-users.sh", "--dir", users, "--user", "watcher", "--role", r).CombinedOutput(); err != nil {
+			t.Fatalf("nats-users.sh: %v\n%s", err, out)
+		}
+	}
+	role("operator") // may not read the stops' documents
+	cluster := natstest.StartSecured(t, natstest.Secured{Users: filepath.Join(users, "halte-users.conf")})
+	password, err := mqtt.ReadPassword(filepath.Join(users, "watcher.password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &testkit.Log{}
+	synced := make(chan struct{}, 1)
+	sub := mqtt.NewClient(mqtt.Options{Broker: cluster.URLs[0], ClientID: "watch", Username: "watcher", Password: password,
+		Logger: log.Logger(), OnConnect: func(c paho.Client) {
+			mqtt.KeepSubscribed(c, "watch", map[string]paho.MessageHandler{
+				mqtt.StopsFilter: func(_ paho.Client, _ paho.Message) {},
+			}, func() { synced <- struct{}{} }, log.Logger())
+		}})
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	if err := mqtt.Dial(ctx, sub); err != nil {
+		t.Fatal(err)
+	}
+	defer sub.Disconnect(100)
+	testkit.WaitFor(t, 30*time.Second, "a refused subscription", func() bool {
+		return len(log.Lines("cannot subscribe; trying again")) > 0
+	})
+	role("app") // may
+	cluster.Reload()
+	select {
+	case <-synced:
+	case <-ctx.Done():
+		t.Fatalf("not subscribed after the permissions allowed it:\n%s", log)
 	}
 }

@@ -11,7 +11,7 @@ import (
 	"github.com/halte-transit/halte/internal/testkit"
 )
 
-// connect tries one connection and returns its error.
+// connect dials as the command-line tools do and returns its error.
 func connect(t *testing.T, o mqtt.Options) error {
 	t.Helper()
 	o.Once = true
@@ -19,7 +19,7 @@ func connect(t *testing.T, o mqtt.Options) error {
 	c := mqtt.NewClient(o)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	err := mqtt.Connect(ctx, c)
+	err := mqtt.Dial(ctx, c)
 	c.Disconnect(50)
 	return err
 }
@@ -62,6 +62,29 @@ func TestTLSAndCredentials(t *testing.T) {
 			t.Errorf("%s: connected", c.name)
 		case c.refused && !strings.Contains(err.Error(), c.says):
 			t.Errorf("%s: got %v, want an error about %q", c.name, err, c.says)
+		case c.refused && mqtt.Unavailable(err):
+			t.Errorf("%s: %v was waited out as if the broker were down", c.name, err)
 		}
+	}
+}
+
+// TestDialWaitsForTheBroker: a tool started while the broker is down
+// connects once it is back.
+func TestDialWaitsForTheBroker(t *testing.T) {
+	b := mqtttest.Start(t)
+	b.Stop()
+	log := &testkit.Log{}
+	c := mqtt.NewClient(mqtt.Options{Broker: b.URL, ClientID: "patient", Once: true, Logger: log.Logger()})
+	defer c.Disconnect(50)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- mqtt.Dial(ctx, c) }()
+	testkit.WaitFor(t, 10*time.Second, "a refused connection", func() bool {
+		return len(log.Lines("broker connection failed")) > 0
+	})
+	b.Restart()
+	if err := <-done; err != nil {
+		t.Fatalf("Dial after the broker came back: %v", err)
 	}
 }

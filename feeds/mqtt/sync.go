@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -51,4 +52,23 @@ func SubscribeAndSync(c paho.Client, clientID string, routes map[string]paho.Mes
 		return fmt.Errorf("sync marker: broker did not answer in %s", timeout)
 	}
 	return p.Error()
+}
+
+// KeepSubscribed runs SubscribeAndSync until it succeeds or the connection
+// closes, logging each failure as "cannot subscribe" and waiting 2 s, then
+// longer up to 30 s, between tries: a broker may refuse a subscription for
+// a while (a cluster whose node was lost elects new stream leaders) and
+// keep the connection open. Call it from Options.OnConnect.
+func KeepSubscribed(c paho.Client, clientID string, routes map[string]paho.MessageHandler, synced func(), log *slog.Logger) {
+	for pause := 2 * time.Second; ; pause = min(2*pause, 30*time.Second) {
+		err := SubscribeAndSync(c, clientID, routes, synced)
+		if err == nil {
+			return
+		}
+		log.Error("cannot subscribe; trying again", "err", err, "in", pause.String())
+		time.Sleep(pause)
+		if !c.IsConnectionOpen() {
+			return // the next connection subscribes anew
+		}
+	}
 }

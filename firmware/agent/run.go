@@ -62,15 +62,12 @@ func (a *Agent) Run(ctx context.Context) error {
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
 			c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
-			err := mqtt.SubscribeAndSync(c, clientID, routes, func() {
+			mqtt.KeepSubscribed(c, clientID, routes, func() {
 				select {
 				case synced <- struct{}{}:
 				default:
 				}
-			})
-			if err != nil {
-				a.log.Error("agent cannot subscribe", "err", err)
-			}
+			}, a.log)
 		},
 	})
 	a.mu.Lock()

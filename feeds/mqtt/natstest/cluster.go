@@ -1,57 +1,97 @@
 // Package natstest starts a real 3-node NATS cluster for tests, with MQTT
 // and JetStream on every node (the MQTT streams replicated 3 times), on free
 // loopback ports; each node can be killed and started again, and the whole
-// cluster stopped and started, its JetStream data kept.
+// cluster stopped and started, its JetStream data kept. It can run
+// secured: MQTT over TLS, and the users and permissions of a users file
+// made by scripts/nats-users.sh.
 package natstest
 
 import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
 )
 
 // Cluster is three nats-server processes routed into one cluster.
 type Cluster struct {
-	// URLs are the nodes' MQTT addresses, tcp://127.0.0.1:PORT, node 0 first.
+	// URLs are the nodes' MQTT addresses, tcp://127.0.0.1:PORT (ssl://
+	// when secured), node 0 first.
 	URLs []string
 	// Dir holds the configurations, JetStream stores and logs.
 	Dir string
 
-	t     testing.TB
-	nodes []*exec.Cmd
+	t        testing.TB
+	nodes    []*exec.Cmd
+	monitors []string
+	open     bool
 }
 
-// Start runs the cluster and waits until every node takes MQTT clients.
-// Without nats-server the test is skipped, or fails when $CI is set.
-func Start(t testing.TB) *Cluster {
+// Secured says how the cluster is secured; the zero value is open.
+type Secured struct {
+	// CA signs the nodes' certificate for MQTT over TLS; nil means plain TCP.
+	CA *mqtttest.CA
+	// Users is a users file made by scripts/nats-users.sh, included in
+	// every node's authorization block; empty means anonymous access.
+	Users string
+}
+
+// Start runs an open cluster and waits until every node takes MQTT
+// clients. Without nats-server the test is skipped, or fails when $CI is set.
+func Start(t testing.TB) *Cluster { return StartSecured(t, Secured{}) }
+
+// StartSecured runs the cluster secured as s says.
+func StartSecured(t testing.TB, s Secured) *Cluster {
 	t.Helper()
 	testkit.RequireTool(t, "nats-server")
-	c := &Cluster{t: t, Dir: t.TempDir(), nodes: make([]*exec.Cmd, 3)}
-	ports := freePorts(t, 9) // client, cluster, MQTT per node
+	c := &Cluster{t: t, Dir: t.TempDir(), nodes: make([]*exec.Cmd, 3), open: s.Users == "" && s.CA == nil}
+	ports := freePorts(t, 12) // client, cluster, MQTT, monitoring per node
 	var routes []string
 	for i := range 3 {
-		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[3*i+1]))
+		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[4*i+1]))
+	}
+	scheme, tls, auth := "tcp", "", ""
+	if s.CA != nil {
+		cert, key := s.CA.Issue(t, "localhost", time.Now().Add(24*time.Hour), true)
+		scheme, tls = "ssl", fmt.Sprintf("tls { cert_file: %q, key_file: %q, ca_file: %q }", cert, key, s.CA.CertFile)
+	}
+	if s.Users != "" {
+		// nats-server takes an include's path as relative to the
+		// configuration's folder, even when it is absolute.
+		rel, err := filepath.Rel(c.Dir, s.Users)
+		if err != nil {
+			t.Fatal(err)
+		}
+		auth = fmt.Sprintf("authorization { include %q }", rel)
 	}
 	for i := range 3 {
 		conf := fmt.Sprintf(`server_name: n%d
 listen: 127.0.0.1:%d
+http: 127.0.0.1:%d
 jetstream { store_dir: %q }
 cluster { name: halte, listen: 127.0.0.1:%d, routes: [%s] }
-mqtt { listen: 127.0.0.1:%d, stream_replicas: 3 }
-`, i, ports[3*i], filepath.Join(c.Dir, fmt.Sprintf("js%d", i)), ports[3*i+1], strings.Join(routes, ", "), ports[3*i+2])
+mqtt { listen: 127.0.0.1:%d, stream_replicas: 3 %s }
+%s
+`, i, ports[4*i], ports[4*i+3], filepath.Join(c.Dir, fmt.Sprintf("js%d", i)), ports[4*i+1], strings.Join(routes, ", "), ports[4*i+2], tls, auth)
 		if err := os.WriteFile(c.conf(i), []byte(conf), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		c.URLs = append(c.URLs, fmt.Sprintf("tcp://127.0.0.1:%d", ports[3*i+2]))
+		c.URLs = append(c.URLs, fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[4*i+2]))
+		c.monitors = append(c.monitors, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[4*i+3]))
+	}
+	if out, err := exec.Command("nats-server", "-t", "-c", c.conf(0)).CombinedOutput(); err != nil {
+		t.Fatalf("nats-server refuses its configuration: %v\n%s", err, out)
 	}
 	for i := range 3 {
 		c.start(i)
@@ -113,8 +153,35 @@ func (c *Cluster) StartAll() {
 	c.WaitReady()
 }
 
-// WaitReady waits until an MQTT client can connect to every running node:
-// JetStream has its leaders, and the nodes take sessions.
+// Reload has every running node read its configuration again (SIGHUP),
+// the users file with it.
+func (c *Cluster) Reload() {
+	c.t.Helper()
+	for i, cmd := range c.nodes {
+		if cmd != nil {
+			if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
+				c.t.Fatalf("reload n%d: %v", i, err)
+			}
+		}
+	}
+}
+
+// Denied reports whether a node logged a permissions violation by user.
+func (c *Cluster) Denied(user string) bool {
+	for i := range c.nodes {
+		raw, _ := os.ReadFile(c.LogFile(i))
+		for _, line := range strings.Split(string(raw), "\n") {
+			if strings.Contains(line, "Violation") && strings.Contains(line, `"`+user+`"`) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// WaitReady waits until every running node takes MQTT sessions (JetStream
+// has its leaders): on an open cluster an MQTT client connects to each; a
+// secured one, where the probe has no account, answers its health check.
 func (c *Cluster) WaitReady() {
 	c.t.Helper()
 	for i, url := range c.URLs {
@@ -122,6 +189,14 @@ func (c *Cluster) WaitReady() {
 			continue
 		}
 		testkit.WaitFor(c.t, 60*time.Second, "NATS node "+url+" to take MQTT clients", func() bool {
+			if !c.open {
+				r, err := http.Get(c.monitors[i])
+				if err != nil {
+					return false
+				}
+				r.Body.Close()
+				return r.StatusCode == http.StatusOK
+			}
 			client := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: fmt.Sprintf("natstest-probe-%d", i), Once: true,
 				Logger: (&testkit.Log{}).Logger()})
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
