@@ -189,8 +189,11 @@ var detour = halte.Alert{ID: "tram1", Version: 1, Effect: halte.Detour, Severity
 
 func text(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
+	// Read in the page, not through a node id: the page may replace the
+	// node between chromedp's query and its read.
 	var s string
-	if err := chromedp.Run(ctx, chromedp.Text(sel, &s, chromedp.ByQuery)); err != nil {
+	js := fmt.Sprintf(`(document.querySelector(%q) || {innerText: ""}).innerText`, sel)
+	if err := chromedp.Run(ctx, chromedp.Evaluate(js, &s)); err != nil {
 		t.Fatal(err)
 	}
 	return s
