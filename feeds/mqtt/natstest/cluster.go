@@ -166,19 +166,6 @@ func (c *Cluster) Reload() {
 	}
 }
 
-// Denied reports whether a node logged a permissions violation by user.
-func (c *Cluster) Denied(user string) bool {
-	for i := range c.nodes {
-		raw, _ := os.ReadFile(c.LogFile(i))
-		for _, line := range strings.Split(string(raw), "\n") {
-			if strings.Contains(line, "Violation") && strings.Contains(line, `"`+user+`"`) {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // WaitReady waits until every running node takes MQTT sessions (JetStream
 // has its leaders): on an open cluster an MQTT client connects to each; a
 // secured one, where the probe has no account, answers its health check.
