@@ -41,7 +41,7 @@ common_sub='"halte.v1.sync.*", "halte.v1.hub.status", "$MQTT.sub.>"'
 case $role in
     hub) pub='"halte.v1.stops.*", "halte.v1.hub.status"'
          sub='"halte.v1.operator.alerts.*", "halte.v1.stops.*"' ;;
-    operator) pub='"halte.v1.operator.alerts.*"'; sub='"halte.v1.devices.*.status"' ;;
+    operator) pub='"halte.v1.operator.alerts.*"'; sub='"halte.v1.operator.alerts.*", "halte.v1.devices.*.status"' ;;
     instructor) pub='"halte.v1.stops.*.trigger"'; sub='"halte.v1.devices.*.events"' ;;
     app) pub=''; sub='"halte.v1.stops.*", "halte.v1.devices.*.status"' ;;
     device)

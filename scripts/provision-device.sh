@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Makes a stop device's credentials and configuration.
 #
-#   scripts/provision-device.sh --device ID --stop STOP [--stop STOP]... --broker URL \
-#       --hub-key HUB.pub --ca CA.crt --passwd PASSWD --acl ACL --out DIR \
+#   scripts/provision-device.sh --device ID --stop STOP [--stop STOP]... --broker URL [--broker URL]... \
+#       --hub-key HUB.pub --ca CA.crt (--passwd PASSWD --acl ACL | --nats DIR) --out DIR \
 #       [--ca-key CA.key] [--etc /etc/halte]
 #
 # It writes into DIR what goes onto the device (as --etc, default /etc/halte):
@@ -11,46 +11,58 @@
 #   hub.pub, ca.crt   copies of the hub's public key and the broker's CA
 #   device.crt, device.key   a client certificate named ID, with --ca-key
 # and on the broker side adds the device to PASSWD (mosquitto_passwd) and
-# its block to ACL: read its stops' documents and triggers, nothing else.
+# its block to ACL: read its stops' documents and triggers, nothing else;
+# or, on a NATS cluster, the same permissions as a NATS user in
+# DIR/halte-users.conf (scripts/nats-users.sh; reload the nodes after).
+# Each --broker is a node of a clustered broker, tried in turn.
 # No secret is printed; nothing is written in the repository.
 set -euo pipefail
-usage() { sed -n '2,16p' "$0" >&2; exit 2; }
-device= broker= hubkey= ca= cakey= passwd= acl= out= etc=/etc/halte
-stops=()
+usage() { sed -n '2,19p' "$0" >&2; exit 2; }
+device= hubkey= ca= cakey= passwd= acl= nats= out= etc=/etc/halte
+stops=() brokers=()
 while (($#)); do
     case $1 in
-        --device) device=$2 ;; --stop) stops+=("$2") ;; --broker) broker=$2 ;;
+        --device) device=$2 ;; --stop) stops+=("$2") ;; --broker) brokers+=("$2") ;;
         --hub-key) hubkey=$2 ;; --ca) ca=$2 ;; --ca-key) cakey=$2 ;;
-        --passwd) passwd=$2 ;; --acl) acl=$2 ;; --out) out=$2 ;; --etc) etc=$2 ;;
+        --passwd) passwd=$2 ;; --acl) acl=$2 ;; --nats) nats=$2 ;; --out) out=$2 ;; --etc) etc=$2 ;;
         -h|--help) usage ;;
         *) echo "provision-device: unknown argument $1" >&2; usage ;;
     esac
     shift 2
 done
-[[ -n $device && ${#stops[@]} -gt 0 && -n $broker && -n $hubkey && -n $ca && -n $passwd && -n $acl && -n $out ]] || usage
+[[ -n $device && ${#stops[@]} -gt 0 && ${#brokers[@]} -gt 0 && -n $hubkey && -n $ca && -n $out ]] || usage
+[[ -n $nats || ( -n $passwd && -n $acl ) ]] || usage
 [[ $device =~ ^[A-Za-z0-9._-]+$ ]] || { echo "provision-device: device id '$device' may hold only letters, digits, . _ -" >&2; exit 2; }
 for s in "${stops[@]}"; do
     [[ $s =~ ^[^/+#[:space:]]+$ ]] || { echo "provision-device: '$s' is not a stop id" >&2; exit 2; }
 done
-command -v mosquitto_passwd >/dev/null || { echo "provision-device: mosquitto_passwd is missing (apt-get install mosquitto)" >&2; exit 1; }
 
 mkdir -p "$out"
 umask 077
 head -c 24 /dev/urandom | base64 | tr -d '/+=' > "$out/password"
-if [[ -f $passwd ]]; then
-    mosquitto_passwd -b "$passwd" "$device" "$(cat "$out/password")"
-else
-    mosquitto_passwd -c -b "$passwd" "$device" "$(cat "$out/password")"
-fi
 umask 022
-{
-    echo
-    echo "user $device"
-    for s in "${stops[@]}"; do
-        echo "topic read halte/v1/stops/$s"
-        echo "topic read halte/v1/stops/$s/trigger"
-    done
-} >> "$acl"
+if [[ -n $nats ]]; then
+    stop_args=()
+    for s in "${stops[@]}"; do stop_args+=(--stop "$s"); done
+    "$(dirname "$0")/nats-users.sh" --dir "$nats" --user "$device" --role device "${stop_args[@]}" --password-file "$out/password"
+    where="$nats/halte-users.conf"
+else
+    command -v mosquitto_passwd >/dev/null || { echo "provision-device: mosquitto_passwd is missing (apt-get install mosquitto)" >&2; exit 1; }
+    if [[ -f $passwd ]]; then
+        mosquitto_passwd -b "$passwd" "$device" "$(cat "$out/password")"
+    else
+        mosquitto_passwd -c -b "$passwd" "$device" "$(cat "$out/password")"
+    fi
+    {
+        echo
+        echo "user $device"
+        for s in "${stops[@]}"; do
+            echo "topic read halte/v1/stops/$s"
+            echo "topic read halte/v1/stops/$s/trigger"
+        done
+    } >> "$acl"
+    where="$passwd and $acl"
+fi
 cp "$hubkey" "$out/hub.pub"
 cp "$ca" "$out/ca.crt"
 tls_client=""
@@ -65,9 +77,10 @@ if [[ -n $cakey ]]; then
   key: $etc/device.key"
 fi
 stop_list=$(printf '"%s", ' "${stops[@]}")
+broker_list=$(printf '"%s", ' "${brokers[@]}")
 cat > "$out/halte.yaml" <<YAML
 # halte stop device $device, made by provision-device.sh
-broker: $broker
+broker: [${broker_list%, }]
 device: $device
 stops: [${stop_list%, }]
 username: $device
@@ -78,4 +91,4 @@ $tls_client
 hub_keys: [$etc/hub.pub]
 state_dir: /var/lib/halte
 YAML
-echo "provision-device: device $device for stop(s) ${stops[*]}: configuration in $out, credentials added to $passwd and $acl" >&2
+echo "provision-device: device $device for stop(s) ${stops[*]}: configuration in $out, credentials added to $where" >&2

@@ -67,7 +67,8 @@ func runAlertCancel(ctx context.Context, args []string, stdout, stderr io.Writer
 }
 
 // publishOperator signs an operator document with the key file (if any),
-// publishes it retained at QoS 1 and waits for the broker's acknowledgement.
+// publishes it retained at QoS 1 and waits until the broker holds it (it
+// hands the document back to a new subscription).
 func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, payload []byte, stdout, stderr io.Writer, done string) error {
 	if keyFile != "" {
 		key, err := sign.LoadSigner(keyFile)
@@ -89,7 +90,7 @@ func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, p
 	}
 	defer client.Disconnect(250)
 	topic := mqtt.OperatorAlertTopic(id)
-	if err := mqtt.Publish(ctx, client, topic, true, payload); err != nil {
+	if err := mqtt.PublishHeld(ctx, client, topic, payload); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s on %s\n", done, topic)

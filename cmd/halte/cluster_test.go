@@ -21,9 +21,9 @@ import (
 // committed; and a restart of the whole cluster keeps the retained
 // documents for a device that starts afresh.
 //
-// It runs only with HALTE_NATS_CLUSTER=1: about one run in five, the
-// first operator alert, published on one node just after the cluster
-// started, never reaches the hub subscribed on another (issue 13).
+// It runs only with HALTE_NATS_CLUSTER=1: about one run in six, halte
+// alert cannot connect to any node within its deadline while the cluster
+// elects leaders after a node's loss (issue 13).
 func TestOnANATSCluster(t *testing.T) {
 	if os.Getenv("HALTE_NATS_CLUSTER") == "" {
 		t.Skip("set HALTE_NATS_CLUSTER=1: not yet reliable (issue 13)")
@@ -44,7 +44,7 @@ func TestOnANATSCluster(t *testing.T) {
 		}
 		return args
 	}
-	startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--key", filepath.Join(keys, "hub.key"),
+	hub := startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--key", filepath.Join(keys, "hub.key"),
 		"--operator-keys", filepath.Join(keys, "operator.pub")}, brokers(0)...)...)
 	agent := func(device, stop string, node int) *process {
 		return startHalte(t, nil, append([]string{"agent", "--device", device, "--stop", stop, "--state-dir", t.TempDir(),
@@ -73,6 +73,13 @@ func TestOnANATSCluster(t *testing.T) {
 		return []string{"--id", id, "--effect", "detour", "--line", "T1", "--text", "nl=" + text}
 	}
 
+	// A device's very first subscription can miss a document published on
+	// another node in the same second (each node learns the retained
+	// messages on its own; docs/ARCHITECTURE.md), so the alert follows the
+	// devices' start.
+	for _, p := range append([]*process{hub}, devices...) {
+		testkit.WaitFor(t, 30*time.Second, "the hub and the devices to synchronize", func() bool { return strings.Contains(p.log.String(), "synchronized with the broker") })
+	}
 	publish(2, append([]string{"publish"}, line("a", "Tram 1 rijdt om.")...)...)
 	for _, d := range devices {
 		testkit.WaitFor(t, 30*time.Second, "alert a on every device", holds(d, "a"))
@@ -85,7 +92,9 @@ func TestOnANATSCluster(t *testing.T) {
 	for _, d := range devices {
 		testkit.WaitFor(t, 60*time.Second, "alerts a, b, c on every device, node 1 down", holds(d, "a", "b", "c"))
 	}
-	cluster.Restart(1)
+	if err := cluster.Restart(1); err != nil {
+		t.Fatal(err)
+	}
 	publish(1, "cancel", "b")
 	for _, d := range devices {
 		testkit.WaitFor(t, 60*time.Second, "the cancel of b on every device", holds(d, "a", "c"))
@@ -102,7 +111,9 @@ func TestOnANATSCluster(t *testing.T) {
 
 	// The whole cluster restarts: the retained documents are still there.
 	cluster.StopAll()
-	cluster.StartAll()
+	if err := cluster.StartAll(); err != nil {
+		t.Fatal(err)
+	}
 	fresh := agent("afresh", "200101", 0)
 	testkit.WaitFor(t, 60*time.Second, "a fresh device to get the retained document", holds(fresh, "a", "c"))
 }

@@ -3,7 +3,6 @@ package mqtt_test
 import (
 	"context"
 	"fmt"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -93,12 +92,7 @@ func TestSyncComesAfterRetained(t *testing.T) {
 func TestKeepSubscribed(t *testing.T) {
 	testkit.RequireTool(t, "htpasswd")
 	users := t.TempDir()
-	role := func(r string) {
-		t.Helper()
-		if out, err := exec.Command("../../scripts/nats-users.sh", "--dir", users, "--user", "watcher", "--role", r).CombinedOutput(); err != nil {
-			t.Fatalf("nats-users.sh: %v\n%s", err, out)
-		}
-	}
+	role := func(r string) { t.Helper(); natsUser(t, users, "watcher", "--role", r) }
 	role("operator") // may not read the stops' documents
 	cluster := natstest.StartSecured(t, natstest.Secured{Users: filepath.Join(users, "halte-users.conf")})
 	password, err := mqtt.ReadPassword(filepath.Join(users, "watcher.password"))
@@ -123,7 +117,9 @@ func TestKeepSubscribed(t *testing.T) {
 		return len(log.Lines("cannot subscribe; trying again")) > 0
 	})
 	role("app") // may
-	cluster.Reload()
+	if err := cluster.Reload(); err != nil {
+		t.Fatal(err)
+	}
 	select {
 	case <-synced:
 	case <-ctx.Done():

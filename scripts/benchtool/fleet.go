@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,21 +24,29 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
 	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/feeds/mqtt/natstest"
 	"github.com/halte-transit/halte/feeds/sign"
 )
 
 // fleet runs simulated stop agents (real MQTT connections, real policy,
 // state files and speech caches; silence for speech, no sound device) in
-// shard processes, and a hub, against real Mosquitto brokers; it measures
-// how long a line's alert takes to reach its stops' agents, and a
-// network-wide alert to reach them all. This machine's open-file limit
-// bounds a process (two files an agent) and a broker (one connection an
-// agent): as many of each are started as the count needs, the brokers
-// bridged into one cluster.
+// shard processes, and a hub, against real brokers; it measures how long
+// a line's alert takes to reach its stops' agents, and a network-wide
+// alert to reach them all. This machine's open-file limit bounds a process
+// (two files an agent) and a broker (one connection an agent). With
+// --broker mosquitto, as many Mosquittos are started as the count needs,
+// bridged to the first; with --broker nats, a 3-node NATS cluster (MQTT,
+// JetStream, streams replicated 3 times), each agent given every node,
+// and a second network-wide alert during which a node is killed.
 func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
+	kind := fs.String("broker", "mosquitto", "mosquitto (bridged brokers) or nats (a 3-node cluster)")
 	fs.Parse(args)
+	onNATS := *kind == "nats"
+	if !onNATS && *kind != "mosquitto" {
+		return fmt.Errorf("--broker %q: want mosquitto or nats", *kind)
+	}
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
 		return err
@@ -45,17 +54,30 @@ func fleet(ctx context.Context, args []string) error {
 	const spare = 256 // files besides the agents' (the hub, bridges, logs)
 	perProcess, perBroker := (int(rl.Cur)-spare)/2, int(rl.Cur)-spare
 	brokers := ceil(*n, perBroker)
+	if onNATS {
+		brokers = 3
+	}
 	shards := ceil(ceil(*n, perProcess), brokers) * brokers // as many on each broker
 	dir, err := os.MkdirTemp("", "halte-fleet-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	urls, stopBrokers, err := cluster(dir, brokers)
-	if err != nil {
-		return err
+	var urls []string
+	var nats *natstest.Cluster
+	if onNATS {
+		if nats, err = natstest.Run(filepath.Join(dir, "nats")); err != nil {
+			return err
+		}
+		defer nats.StopAll()
+		urls = nats.URLs
+	} else {
+		var stopBrokers func()
+		if urls, stopBrokers, err = cluster(dir, brokers); err != nil {
+			return err
+		}
+		defer stopBrokers()
 	}
-	defer stopBrokers()
 	net, err := sample.Region(*n, max(1, *n/40), 40) // two directions: each stop on about two lines
 	if err != nil {
 		return err
@@ -76,7 +98,11 @@ func fleet(ctx context.Context, args []string) error {
 	f := &flock{reports: make(chan shardReport, 1024)}
 	defer f.stop()
 	for k := range shards {
-		if err := f.start(filepath.Join(dir, fmt.Sprint(k)), urls[k%brokers], k**n/shards, (k+1)**n/shards); err != nil {
+		nodes := urls[k%brokers : k%brokers+1]
+		if onNATS { // every node, this shard's own first
+			nodes = append(slices.Clone(urls[k%brokers:]), urls[:k%brokers]...)
+		}
+		if err := f.start(filepath.Join(dir, fmt.Sprint(k)), nodes, k**n/shards, (k+1)**n/shards); err != nil {
 			return err
 		}
 	}
@@ -90,7 +116,10 @@ func fleet(ctx context.Context, args []string) error {
 
 	line := halte.Alert{ID: "line", Version: 1, Effect: halte.Detour, Lines: []halte.Line{{ID: "r0"}}}
 	lineStops := net.RouteStops("r0")
-	lineLat, lineMissing, err := f.deliver(ctx, op, line, lineStops)
+	brokerRSS, brokerStart := brokerMemory(), brokerCPU()
+	time.Sleep(10 * time.Second)
+	brokerIdle := (brokerCPU() - brokerStart) / 10 // the fleet connected, nothing happening
+	lineLat, lineMissing, err := f.deliver(ctx, op, line, lineStops, nil)
 	if err != nil {
 		return err
 	}
@@ -99,9 +128,20 @@ func fleet(ctx context.Context, args []string) error {
 		all[i] = fmt.Sprintf("s%d", i)
 	}
 	wide := halte.Alert{ID: "wide", Version: 1, Effect: halte.ReducedService, Stops: all} // every stop of the network
-	wideLat, wideMissing, err := f.deliver(ctx, op, wide, all)
+	wideLat, wideMissing, err := f.deliver(ctx, op, wide, all, nil)
 	if err != nil {
 		return err
+	}
+	figures := map[string]any{}
+	if onNATS { // the same again, node 1 killed when half the agents hold it
+		settle(time.Minute)
+		again := halte.Alert{ID: "wide-node-lost", Version: 1, Effect: halte.Detour, Stops: all}
+		lost, lostMissing, err := f.deliver(ctx, op, again, all, func() { nats.Kill(1) })
+		if err != nil {
+			return err
+		}
+		wideMissing += lostMissing
+		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
 		limit = fmt.Sprintf("%d of the %d agents did not get an alert within %v", missing, ready, deliveryDeadline)
@@ -109,11 +149,13 @@ func fleet(ctx context.Context, args []string) error {
 	if limit == "" {
 		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) allows about %d agents a process and %d a broker", rl.Cur, perProcess, perBroker)
 	}
-	return json.NewEncoder(os.Stdout).Encode(map[string]any{
-		"agents": ready, "asked": *n, "limit": limit, "start_s": started.Seconds(), "settle_s": settled.Seconds(), "processes": shards, "brokers": brokers,
+	maps.Copy(figures, map[string]any{
+		"broker": *kind, "agents": ready, "asked": *n, "limit": limit, "start_s": started.Seconds(), "settle_s": settled.Seconds(), "processes": shards, "brokers": brokers,
 		"line_stops": len(lineStops), "line_p50_ms": pct(lineLat, 50), "line_p99_ms": pct(lineLat, 99),
 		"wide_all_ms": pct(wideLat, 100), "wide_p50_ms": pct(wideLat, 50), "wide_received": len(wideLat),
+		"broker_rss_mb": brokerRSS, "broker_start_cpu_s": brokerStart, "broker_idle_cpu": brokerIdle,
 	})
+	return json.NewEncoder(os.Stdout).Encode(figures)
 }
 
 // deliveryDeadline bounds how long a shard waits for its last agent.
@@ -128,13 +170,14 @@ type flock struct {
 	reports chan shardReport
 }
 
-// start runs a shard of the agents of stops s<from> to s<to-1> on broker.
-func (f *flock) start(dir, broker string, from, to int) error {
+// start runs a shard of the agents of stops s<from> to s<to-1> on the
+// brokers (the nodes of one cluster, tried in turn).
+func (f *flock) start(dir string, brokers []string, from, to int) error {
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "fleet-shard", "--broker", broker, "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to))
+	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to))
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
@@ -178,7 +221,8 @@ func (f *flock) ready() (agents int, limit string) {
 // deliver publishes an operator alert, has the shards watch the stops'
 // agents, and returns, for those that got it within deliveryDeadline, how
 // long until each held a document with the alert, and how many did not.
-func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string) ([]time.Duration, int, error) {
+// midway, if not nil, runs once half the stops' agents hold it.
+func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string, midway func()) ([]time.Duration, int, error) {
 	raw, _ := json.Marshal(a)
 	t0 := time.Now()
 	if err := mqtt.Publish(ctx, op, mqtt.OperatorAlertTopic(a.ID), true, raw); err != nil {
@@ -203,6 +247,10 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 		switch {
 		case r.Alert == a.ID:
 			out = append(out, time.Unix(0, r.At).Sub(t0))
+			if midway != nil && len(out) >= len(stops)/2 {
+				midway()
+				midway = nil
+			}
 		case r.Done == a.ID:
 			done++
 			missing += len(r.Missing)

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -43,7 +44,7 @@ type shardReport struct {
 // shard runs the agents of stops s<from> to s<to-1> against one broker.
 func shard(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet-shard", flag.ExitOnError)
-	broker := fs.String("broker", "", "the broker URL")
+	broker := fs.String("broker", "", "the broker URL, or a cluster's node URLs separated by commas")
 	dir := fs.String("dir", "", "where the agents keep their state")
 	from := fs.Int("from", 0, "the first stop number")
 	to := fs.Int("to", 0, "one past the last stop number")
@@ -63,7 +64,7 @@ func shard(ctx context.Context, args []string) error {
 	defer cancel()
 	var agents []*agent.Agent
 	for i := *from; i < *to; i++ {
-		a, err := agent.New(agent.Config{Broker: agent.Brokers{*broker}, Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
+		a, err := agent.New(agent.Config{Broker: agent.Brokers(strings.Split(*broker, ",")), Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
 			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second,
 			Audio: agent.AudioConfig{Output: "none"}}, agent.Deps{Engine: silence{}, Logger: quiet, OnStored: held.record})
 		if err != nil {

@@ -132,18 +132,6 @@ listener %d 127.0.0.1
 	return b
 }
 
-// SetACL replaces the access control list of a broker started with one,
-// and has Mosquitto reload it (SIGHUP).
-func (b *Broker) SetACL(acl string) {
-	b.t.Helper()
-	if err := os.WriteFile(filepath.Join(b.Dir, "acl"), []byte(acl), 0o600); err != nil {
-		b.t.Fatal(err)
-	}
-	if err := b.cmd.Process.Signal(syscall.SIGHUP); err != nil {
-		b.t.Fatal(err)
-	}
-}
-
 // LogFile is the broker's log (everything, ACL denials included).
 func (b *Broker) LogFile() string { return filepath.Join(b.Dir, "mosquitto.log") }
 

@@ -1,6 +1,6 @@
-// Package natstest starts a real 3-node NATS cluster for tests, with MQTT
-// and JetStream on every node (the MQTT streams replicated 3 times), on free
-// loopback ports; each node can be killed and started again, and the whole
+// Package natstest starts a real 3-node NATS cluster for tests and the
+// fleet benchmark, with MQTT and JetStream on every node (the MQTT streams
+// replicated 3 times), on free loopback ports; each node can be killed and started again, and the whole
 // cluster stopped and started, its JetStream data kept. It can run
 // secured: MQTT over TLS, and the users and permissions of a users file
 // made by scripts/nats-users.sh.
@@ -9,6 +9,7 @@ package natstest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -32,7 +33,6 @@ type Cluster struct {
 	// Dir holds the configurations, JetStream stores and logs.
 	Dir string
 
-	t        testing.TB
 	nodes    []*exec.Cmd
 	monitors []string
 	open     bool
@@ -51,27 +51,63 @@ type Secured struct {
 // clients. Without nats-server the test is skipped, or fails when $CI is set.
 func Start(t testing.TB) *Cluster { return StartSecured(t, Secured{}) }
 
-// StartSecured runs the cluster secured as s says.
+// StartSecured runs the cluster secured as s says, stopped when the test
+// ends; a failed test's output gets the end of each node's log.
 func StartSecured(t testing.TB, s Secured) *Cluster {
 	t.Helper()
 	testkit.RequireTool(t, "nats-server")
-	c := &Cluster{t: t, Dir: t.TempDir(), nodes: make([]*exec.Cmd, 3), open: s.Users == "" && s.CA == nil}
-	ports := freePorts(t, 12) // client, cluster, MQTT, monitoring per node
+	var tls string
+	if s.CA != nil {
+		cert, key := s.CA.Issue(t, "localhost", time.Now().Add(24*time.Hour), true)
+		tls = fmt.Sprintf("tls { cert_file: %q, key_file: %q, ca_file: %q }", cert, key, s.CA.CertFile)
+	}
+	c, err := launch(t.TempDir(), tls, s.Users)
+	if c != nil {
+		t.Cleanup(c.StopAll)
+		t.Cleanup(func() {
+			if t.Failed() {
+				t.Log(c.Logs())
+			}
+		})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// Run starts an open cluster in dir, for tools outside tests (the fleet
+// benchmark), and waits until it is ready; StopAll ends it.
+func Run(dir string) (*Cluster, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	return launch(dir, "", "")
+}
+
+// launch writes the nodes' configurations into dir (MQTT over TLS when
+// tls is a tls block, the users file included when users is not empty),
+// starts them and waits until they are ready.
+func launch(dir, tls, users string) (*Cluster, error) {
+	c := &Cluster{Dir: dir, nodes: make([]*exec.Cmd, 3), open: tls == "" && users == ""}
+	ports, err := freePorts(12) // client, cluster, MQTT, monitoring per node
+	if err != nil {
+		return nil, err
+	}
 	var routes []string
 	for i := range 3 {
 		routes = append(routes, fmt.Sprintf("nats-route://127.0.0.1:%d", ports[4*i+1]))
 	}
-	scheme, tls, auth := "tcp", "", ""
-	if s.CA != nil {
-		cert, key := s.CA.Issue(t, "localhost", time.Now().Add(24*time.Hour), true)
-		scheme, tls = "ssl", fmt.Sprintf("tls { cert_file: %q, key_file: %q, ca_file: %q }", cert, key, s.CA.CertFile)
+	scheme, auth := "tcp", ""
+	if tls != "" {
+		scheme = "ssl"
 	}
-	if s.Users != "" {
+	if users != "" {
 		// nats-server takes an include's path as relative to the
 		// configuration's folder, even when it is absolute.
-		rel, err := filepath.Rel(c.Dir, s.Users)
+		rel, err := filepath.Rel(c.Dir, users)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		auth = fmt.Sprintf("authorization { include %q }", rel)
 	}
@@ -81,24 +117,27 @@ listen: 127.0.0.1:%d
 http: 127.0.0.1:%d
 jetstream { store_dir: %q }
 cluster { name: halte, listen: 127.0.0.1:%d, routes: [%s] }
-mqtt { listen: 127.0.0.1:%d, stream_replicas: 3 %s }
+mqtt { listen: 127.0.0.1:%d, stream_replicas: 3
+%s
+}
 %s
 `, i, ports[4*i], ports[4*i+3], filepath.Join(c.Dir, fmt.Sprintf("js%d", i)), ports[4*i+1], strings.Join(routes, ", "), ports[4*i+2], tls, auth)
 		if err := os.WriteFile(c.conf(i), []byte(conf), 0o600); err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		c.URLs = append(c.URLs, fmt.Sprintf("%s://127.0.0.1:%d", scheme, ports[4*i+2]))
 		c.monitors = append(c.monitors, fmt.Sprintf("http://127.0.0.1:%d/healthz", ports[4*i+3]))
 	}
 	if out, err := exec.Command("nats-server", "-t", "-c", c.conf(0)).CombinedOutput(); err != nil {
-		t.Fatalf("nats-server refuses its configuration: %v\n%s", err, out)
+		return nil, fmt.Errorf("nats-server refuses its configuration: %v\n%s", err, out)
 	}
 	for i := range 3 {
-		c.start(i)
+		if err := c.start(i); err != nil {
+			c.StopAll()
+			return c, err
+		}
 	}
-	t.Cleanup(c.StopAll)
-	c.WaitReady()
-	return c
+	return c, c.WaitReady()
 }
 
 func (c *Cluster) conf(i int) string { return filepath.Join(c.Dir, fmt.Sprintf("n%d.conf", i)) }
@@ -106,13 +145,24 @@ func (c *Cluster) conf(i int) string { return filepath.Join(c.Dir, fmt.Sprintf("
 // LogFile is node i's log.
 func (c *Cluster) LogFile(i int) string { return filepath.Join(c.Dir, fmt.Sprintf("n%d.log", i)) }
 
-func (c *Cluster) start(i int) {
-	c.t.Helper()
+// Logs is the last 40 lines of every node's log.
+func (c *Cluster) Logs() string {
+	var b strings.Builder
+	for i := range c.nodes {
+		log, _ := os.ReadFile(c.LogFile(i))
+		lines := strings.Split(strings.TrimSpace(string(log)), "\n")
+		fmt.Fprintf(&b, "nats n%d, last lines of its log:\n%s\n", i, strings.Join(lines[max(0, len(lines)-40):], "\n"))
+	}
+	return b.String()
+}
+
+func (c *Cluster) start(i int) error {
 	cmd := exec.Command("nats-server", "-c", c.conf(i), "-l", c.LogFile(i))
 	if err := cmd.Start(); err != nil {
-		c.t.Fatalf("start nats-server n%d: %v", i, err)
+		return fmt.Errorf("start nats-server n%d: %w", i, err)
 	}
 	c.nodes[i] = cmd
+	return nil
 }
 
 // Kill ends node i with SIGKILL.
@@ -126,10 +176,11 @@ func (c *Cluster) Kill(i int) {
 
 // Restart starts node i again after Kill or Stop, and waits until the
 // cluster takes MQTT clients on every node.
-func (c *Cluster) Restart(i int) {
-	c.t.Helper()
-	c.start(i)
-	c.WaitReady()
+func (c *Cluster) Restart(i int) error {
+	if err := c.start(i); err != nil {
+		return err
+	}
+	return c.WaitReady()
 }
 
 // StopAll ends every node with SIGTERM (their JetStream data is kept).
@@ -143,72 +194,81 @@ func (c *Cluster) StopAll() {
 }
 
 // StartAll starts every stopped node and waits until the cluster is ready.
-func (c *Cluster) StartAll() {
-	c.t.Helper()
+func (c *Cluster) StartAll() error {
 	for i, cmd := range c.nodes {
 		if cmd == nil {
-			c.start(i)
+			if err := c.start(i); err != nil {
+				return err
+			}
 		}
 	}
-	c.WaitReady()
+	return c.WaitReady()
 }
 
 // Reload has every running node read its configuration again (SIGHUP),
 // the users file with it.
-func (c *Cluster) Reload() {
-	c.t.Helper()
+func (c *Cluster) Reload() error {
 	for i, cmd := range c.nodes {
 		if cmd != nil {
 			if err := cmd.Process.Signal(syscall.SIGHUP); err != nil {
-				c.t.Fatalf("reload n%d: %v", i, err)
+				return fmt.Errorf("reload n%d: %w", i, err)
 			}
 		}
 	}
+	return nil
 }
 
-// WaitReady waits until every running node takes MQTT sessions (JetStream
-// has its leaders): on an open cluster an MQTT client connects to each; a
-// secured one, where the probe has no account, answers its health check.
-func (c *Cluster) WaitReady() {
-	c.t.Helper()
+// WaitReady waits up to a minute for every running node to take MQTT
+// sessions (JetStream has its leaders): on an open cluster an MQTT client
+// connects to each; a secured one, where the probe has no account,
+// answers its health check.
+func (c *Cluster) WaitReady() error {
 	for i, url := range c.URLs {
 		if c.nodes[i] == nil {
 			continue
 		}
-		testkit.WaitFor(c.t, 60*time.Second, "NATS node "+url+" to take MQTT clients", func() bool {
-			if !c.open {
-				r, err := http.Get(c.monitors[i])
-				if err != nil {
-					return false
-				}
-				r.Body.Close()
-				return r.StatusCode == http.StatusOK
+		for deadline := time.Now().Add(time.Minute); !c.ready(i); time.Sleep(100 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("NATS node %s does not take MQTT clients after a minute", url)
 			}
-			client := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: fmt.Sprintf("natstest-probe-%d", i), Once: true,
-				Logger: (&testkit.Log{}).Logger()})
-			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-			defer cancel()
-			err := mqtt.Connect(ctx, client)
-			client.Disconnect(0)
-			return err == nil
-		})
+		}
 	}
+	return nil
 }
 
-func freePorts(t testing.TB, n int) []int {
-	t.Helper()
+func (c *Cluster) ready(i int) bool {
+	if !c.open {
+		r, err := http.Get(c.monitors[i])
+		if err != nil {
+			return false
+		}
+		r.Body.Close()
+		return r.StatusCode == http.StatusOK
+	}
+	client := mqtt.NewClient(mqtt.Options{Broker: c.URLs[i], ClientID: fmt.Sprintf("natstest-probe-%d", i), Once: true,
+		Logger: slog.New(slog.DiscardHandler)})
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	err := mqtt.Connect(ctx, client)
+	client.Disconnect(0)
+	return err == nil
+}
+
+func freePorts(n int) ([]int, error) {
 	var out []int
 	var held []net.Listener
+	defer func() {
+		for _, l := range held {
+			l.Close()
+		}
+	}()
 	for range n {
 		l, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
 		held = append(held, l)
 		out = append(out, l.Addr().(*net.TCPAddr).Port)
 	}
-	for _, l := range held {
-		l.Close()
-	}
-	return out
+	return out, nil
 }
