@@ -32,7 +32,8 @@ func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Write
 	fs := flag.NewFlagSet("alert publish", flag.ContinueOnError)
 	var conn connFlags
 	conn.register(fs)
-	key := fs.String("key", "", "the operator's private key `file` (halte keys gen) that signs the alert")
+	var op operatorFlags
+	op.register(fs, "alert")
 	var af alertFlags
 	af.register(fs)
 	if err := parse(fs, args, stderr); err != nil {
@@ -43,7 +44,7 @@ func runAlertPublish(ctx context.Context, args []string, stdout, stderr io.Write
 		return fmt.Errorf("alert not published: %w", err)
 	}
 	payload, _ := json.Marshal(a)
-	return publishOperator(ctx, &conn, *key, a.ID, payload, stdout, stderr,
+	return publishOperator(ctx, &conn, op, a.ID, payload, stdout, stderr,
 		fmt.Sprintf("published alert %s version %d", a.ID, a.Version))
 }
 
@@ -51,7 +52,8 @@ func runAlertCancel(ctx context.Context, args []string, stdout, stderr io.Writer
 	fs := flag.NewFlagSet("alert cancel", flag.ContinueOnError)
 	var conn connFlags
 	conn.register(fs)
-	key := fs.String("key", "", "the operator's private key `file` (halte keys gen) that signs the cancel")
+	var op operatorFlags
+	op.register(fs, "cancel")
 	if err := parse(fs, args, stderr); err != nil {
 		return err
 	}
@@ -63,15 +65,28 @@ func runAlertCancel(ctx context.Context, args []string, stdout, stderr io.Writer
 		return fmt.Errorf("alert not cancelled: %w", err)
 	}
 	payload, _ := json.Marshal(cancel)
-	return publishOperator(ctx, &conn, *key, cancel.ID, payload, stdout, stderr, "cancelled alert "+cancel.ID)
+	return publishOperator(ctx, &conn, op, cancel.ID, payload, stdout, stderr, "cancelled alert "+cancel.ID)
+}
+
+// operatorFlags are the flags of both alert commands: the signing key and
+// how long to wait for the broker.
+type operatorFlags struct {
+	key  string
+	wait time.Duration
+}
+
+func (o *operatorFlags) register(fs *flag.FlagSet, what string) {
+	fs.StringVar(&o.key, "key", "", "the operator's private key `file` (halte keys gen) that signs the "+what)
+	fs.DurationVar(&o.wait, "wait", time.Minute, "how long to keep trying until a broker holds the "+what+
+		" (a cluster that lost a node takes some seconds to elect new leaders)")
 }
 
 // publishOperator signs an operator document with the key file (if any),
 // publishes it retained at QoS 1 and waits until the broker holds it (it
 // hands the document back to a new subscription).
-func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, payload []byte, stdout, stderr io.Writer, done string) error {
-	if keyFile != "" {
-		key, err := sign.LoadSigner(keyFile)
+func publishOperator(ctx context.Context, conn *connFlags, op operatorFlags, id string, payload []byte, stdout, stderr io.Writer, done string) error {
+	if op.key != "" {
+		key, err := sign.LoadSigner(op.key)
 		if err != nil {
 			return err
 		}
@@ -82,7 +97,7 @@ func publishOperator(ctx context.Context, conn *connFlags, keyFile, id string, p
 	} else {
 		fmt.Fprintln(stderr, "halte: warning: not signed (no --key); a hub that checks operator keys will refuse it")
 	}
-	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	ctx, cancel := context.WithTimeout(ctx, op.wait)
 	defer cancel()
 	client, err := conn.connect(ctx, "halte-cli", stderr, nil)
 	if err != nil {

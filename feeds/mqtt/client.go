@@ -117,6 +117,7 @@ func NewClient(o Options) paho.Client {
 		SetTLSConfig(o.TLS).
 		SetUsername(o.Username).
 		SetPassword(o.Password).
+		SetProtocolVersion(4). // MQTT 3.1.1 only: NATS refuses 3.1, and paho's fallback to it doubles each failed attempt
 		SetCleanSession(!o.KeepSession).
 		SetAutoAckDisabled(o.ManualAck).
 		SetStore(copyingStore{paho.NewMemoryStore()}).

@@ -42,10 +42,15 @@ func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
 	kind := fs.String("broker", "mosquitto", "mosquitto (bridged brokers) or nats (a 3-node cluster)")
+	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
 	fs.Parse(args)
 	onNATS := *kind == "nats"
 	if !onNATS && *kind != "mosquitto" {
 		return fmt.Errorf("--broker %q: want mosquitto or nats", *kind)
+	}
+	tuning, ok := map[string]string{"replicated": "", "memory": "consumer_replicas: 1, consumer_memory_storage: true"}[*consumers]
+	if !ok {
+		return fmt.Errorf("--consumers %q: want replicated or memory", *consumers)
 	}
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
@@ -66,7 +71,7 @@ func fleet(ctx context.Context, args []string) error {
 	var urls []string
 	var nats *natstest.Cluster
 	if onNATS {
-		if nats, err = natstest.Run(filepath.Join(dir, "nats")); err != nil {
+		if nats, err = natstest.Run(filepath.Join(dir, "nats"), tuning); err != nil {
 			return err
 		}
 		defer nats.StopAll()
@@ -141,6 +146,7 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
+		figures["consumers"] = *consumers
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {

@@ -61,7 +61,7 @@ func StartSecured(t testing.TB, s Secured) *Cluster {
 		cert, key := s.CA.Issue(t, "localhost", time.Now().Add(24*time.Hour), true)
 		tls = fmt.Sprintf("tls { cert_file: %q, key_file: %q, ca_file: %q }", cert, key, s.CA.CertFile)
 	}
-	c, err := launch(t.TempDir(), tls, s.Users)
+	c, err := launch(t.TempDir(), tls, s.Users, "")
 	if c != nil {
 		t.Cleanup(c.StopAll)
 		t.Cleanup(func() {
@@ -77,18 +77,21 @@ func StartSecured(t testing.TB, s Secured) *Cluster {
 }
 
 // Run starts an open cluster in dir, for tools outside tests (the fleet
-// benchmark), and waits until it is ready; StopAll ends it.
-func Run(dir string) (*Cluster, error) {
+// benchmark), and waits until it is ready; StopAll ends it. mqtt holds
+// further settings of the nodes' mqtt block ("consumer_replicas: 1"), or
+// is empty.
+func Run(dir, mqtt string) (*Cluster, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	return launch(dir, "", "")
+	return launch(dir, "", "", mqtt)
 }
 
 // launch writes the nodes' configurations into dir (MQTT over TLS when
-// tls is a tls block, the users file included when users is not empty),
-// starts them and waits until they are ready.
-func launch(dir, tls, users string) (*Cluster, error) {
+// tls is a tls block, the users file included when users is not empty,
+// the settings in mqtt added to the mqtt block), starts them and waits
+// until they are ready.
+func launch(dir, tls, users, mqtt string) (*Cluster, error) {
 	c := &Cluster{Dir: dir, nodes: make([]*exec.Cmd, 3), open: tls == "" && users == ""}
 	ports, err := freePorts(12) // client, cluster, MQTT, monitoring per node
 	if err != nil {
@@ -119,9 +122,10 @@ jetstream { store_dir: %q }
 cluster { name: halte, listen: 127.0.0.1:%d, routes: [%s] }
 mqtt { listen: 127.0.0.1:%d, stream_replicas: 3
 %s
+%s
 }
 %s
-`, i, ports[4*i], ports[4*i+3], filepath.Join(c.Dir, fmt.Sprintf("js%d", i)), ports[4*i+1], strings.Join(routes, ", "), ports[4*i+2], tls, auth)
+`, i, ports[4*i], ports[4*i+3], filepath.Join(c.Dir, fmt.Sprintf("js%d", i)), ports[4*i+1], strings.Join(routes, ", "), ports[4*i+2], mqtt, tls, auth)
 		if err := os.WriteFile(c.conf(i), []byte(conf), 0o600); err != nil {
 			return nil, err
 		}
