@@ -7,7 +7,9 @@
 #   scripts/test.sh
 # Installs mosquitto, nats-server, apache2-utils (htpasswd), espeak-ng, libasound2-dev, pkg-config, chromium,
 # pulseaudio (with its utilities and ALSA plugin) and npm with apt if
-# missing, and axe-core with npm into ~/.cache/halte.
+# missing, and axe-core with npm into ~/.cache/halte; then builds and checks
+# the packages (scripts/package-test.sh, which installs the cross compilers,
+# qemu-user-static, debootstrap and nfpm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -44,3 +46,9 @@ go test -race -p 1 -count=1 ./feeds/mqtt/... ./feeds/hub/... ./firmware/... ./de
 # runs 100 runs and 200 kills); the fuzz targets' seeds ran above as tests.
 echo "== fault campaign (10 runs, a storm of 20 kills)" >&2
 scripts/faults.sh --runs 10 --storm 20
+
+# The packages for the Pi (arm64, armhf) and the hub (amd64): built with
+# their cross compilers, smoke-tested under qemu-user, and the amd64 one
+# installed into a clean Debian and purged.
+echo "== packages (scripts/package-test.sh)" >&2
+scripts/package-test.sh

@@ -14,6 +14,7 @@ Usage:
                                                  and have announced an alert
   halte keys gen --out PREFIX                    make a signing key pair
   halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
+  halte version                                  which release, commit and build this is
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
                                                  what a stop will say about an alert
 
@@ -31,4 +32,8 @@ var commands = map[string]command{
 	"fleet":    runFleet,
 	"keys":     runKeys,
 	"selftest": runSelftest,
+	"version":  runVersion,
 }
+
+// build names this build in halte version.
+const build = "full"

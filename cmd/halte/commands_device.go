@@ -10,6 +10,7 @@ Usage:
   halte agent --config FILE [flags]              run the stop device
   halte keys gen --out PREFIX                    make a signing key pair
   halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
+  halte version                                  which release, commit and build this is
 
 Run "halte COMMAND --help" for a command's flags.
 The broker URL defaults to $HALTE_BROKER (tcp://host:port).
@@ -20,4 +21,8 @@ var commands = map[string]command{
 	"agent":    runAgent,
 	"keys":     runKeys,
 	"selftest": runSelftest,
+	"version":  runVersion,
 }
+
+// build names this build in halte version.
+const build = "device"

@@ -114,7 +114,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			last = d
 			fmt.Fprintf(w, "event: change\ndata: %s\n\n", d)
 			flusher.Flush()
-		} else if quiet++; quiet*int(poll) >= int(15*time.Second) {
+		} else if quiet++; time.Duration(quiet)*poll >= 15*time.Second {
 			quiet = 0
 			fmt.Fprint(w, ": still here\n\n")
 			flusher.Flush()
