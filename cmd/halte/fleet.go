@@ -105,7 +105,7 @@ func readStatuses(ctx context.Context, conn *connFlags, wait time.Duration, stde
 	defer cancel()
 	var mu sync.Mutex
 	byDevice := map[string]deviceStatus{}
-	routes := map[string]paho.MessageHandler{mqtt.DeviceStatusFilter: func(_ paho.Client, m paho.Message) {
+	routes := map[string]mqtt.Route{mqtt.DeviceStatusFilter: {QoS: 1, Handle: func(_ paho.Client, m paho.Message) {
 		var d deviceStatus
 		if err := json.Unmarshal(m.Payload(), &d); err != nil || d.Device == "" {
 			fmt.Fprintf(stderr, "halte: %s: not a device status, left out\n", m.Topic())
@@ -114,7 +114,7 @@ func readStatuses(ctx context.Context, conn *connFlags, wait time.Duration, stde
 		mu.Lock()
 		byDevice[d.Device] = d
 		mu.Unlock()
-	}}
+	}}}
 	synced := make(chan error, 1)
 	client, err := conn.connect(ctx, "halte-fleet", stderr, func(c paho.Client) {
 		opts := c.OptionsReader()

@@ -124,9 +124,9 @@ func Run(ctx context.Context, cfg Config) error {
 			push(event{kind: kind, key: mqtt.LastLevel(m.Topic()), payload: m.Payload(), retained: m.Retained()})
 		}
 	}
-	routes := map[string]paho.MessageHandler{
-		mqtt.OperatorAlertsFilter: handle(alertEvent),
-		mqtt.StopsFilter:          handle(stopEvent),
+	routes := map[string]mqtt.Route{
+		mqtt.OperatorAlertsFilter: {QoS: 1, Handle: handle(alertEvent)},
+		mqtt.StopsFilter:          {QoS: 1, Handle: handle(stopEvent)},
 	}
 	opts := cfg.Connection
 	if opts.Broker == "" {

@@ -65,8 +65,8 @@ func TestSyncComesAfterRetained(t *testing.T) {
 	seen, atSync := 0, -1
 	sub := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "sub", Logger: quiet,
 		OnConnect: func(c paho.Client) {
-			err := mqtt.SubscribeAndSync(c, "sub", map[string]paho.MessageHandler{
-				mqtt.StopsFilter: func(_ paho.Client, _ paho.Message) { mu.Lock(); seen++; mu.Unlock() },
+			err := mqtt.SubscribeAndSync(c, "sub", map[string]mqtt.Route{
+				mqtt.StopsFilter: {QoS: 1, Handle: func(_ paho.Client, _ paho.Message) { mu.Lock(); seen++; mu.Unlock() }},
 			}, func() { mu.Lock(); atSync = seen; mu.Unlock() })
 			if err != nil {
 				t.Error(err)
@@ -103,8 +103,8 @@ func TestKeepSubscribed(t *testing.T) {
 	synced := make(chan struct{}, 1)
 	sub := mqtt.NewClient(mqtt.Options{Broker: cluster.URLs[0], ClientID: "watch", Username: "watcher", Password: password,
 		Logger: log.Logger(), OnConnect: func(c paho.Client) {
-			mqtt.KeepSubscribed(c, "watch", map[string]paho.MessageHandler{
-				mqtt.StopsFilter: func(_ paho.Client, _ paho.Message) {},
+			mqtt.KeepSubscribed(c, "watch", map[string]mqtt.Route{
+				mqtt.StopsFilter: {QoS: 1, Handle: func(_ paho.Client, _ paho.Message) {}},
 			}, func() { synced <- struct{}{} }, log.Logger())
 		}})
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)

@@ -10,13 +10,24 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 )
 
-// SubscribeAndSync subscribes c at QoS 1 to each filter of routes, handled by
-// its handler, then publishes a marker on the client's own sync topic.
+// Route is how one subscription is handled, and at which QoS: 1 for what
+// must not be lost (a stop's document, acknowledged once committed), 0 for
+// what matters only now (a trigger, a retained status that the next
+// subscription brings again). On NATS each QoS 1 subscription of a kept
+// session is a JetStream consumer, replicated across the cluster; a QoS 0
+// one costs none.
+type Route struct {
+	QoS    byte
+	Handle paho.MessageHandler
+}
+
+// SubscribeAndSync subscribes c to each filter of routes, handled by its
+// route, then publishes a marker on the client's own sync topic (QoS 1).
 // Because the broker queues a subscription's retained messages before the
 // marker, and paho hands messages over in order, synced runs once the
 // handlers have seen every retained message these subscriptions brought. Call it from Options.OnConnect, so that it runs again
 // after every reconnection.
-func SubscribeAndSync(c paho.Client, clientID string, routes map[string]paho.MessageHandler, synced func()) error {
+func SubscribeAndSync(c paho.Client, clientID string, routes map[string]Route, synced func()) error {
 	marker := make([]byte, 8)
 	if _, err := rand.Read(marker); err != nil {
 		return err
@@ -24,9 +35,9 @@ func SubscribeAndSync(c paho.Client, clientID string, routes map[string]paho.Mes
 	want := hex.EncodeToString(marker)
 	syncTopic := SyncTopic(clientID)
 	subs := map[string]byte{syncTopic: 1}
-	for filter, handler := range routes {
-		subs[filter] = 1
-		c.AddRoute(filter, handler)
+	for filter, r := range routes {
+		subs[filter] = r.QoS
+		c.AddRoute(filter, r.Handle)
 	}
 	c.AddRoute(syncTopic, func(c paho.Client, m paho.Message) {
 		m.Ack()
@@ -59,7 +70,7 @@ func SubscribeAndSync(c paho.Client, clientID string, routes map[string]paho.Mes
 // longer up to 30 s, between tries: a broker may refuse a subscription for
 // a while (a cluster whose node was lost elects new stream leaders) and
 // keep the connection open. Call it from Options.OnConnect.
-func KeepSubscribed(c paho.Client, clientID string, routes map[string]paho.MessageHandler, synced func(), log *slog.Logger) {
+func KeepSubscribed(c paho.Client, clientID string, routes map[string]Route, synced func(), log *slog.Logger) {
 	for pause := 2 * time.Second; ; pause = min(2*pause, 30*time.Second) {
 		err := SubscribeAndSync(c, clientID, routes, synced)
 		if err == nil {

@@ -20,26 +20,26 @@ import (
 func (a *Agent) Run(ctx context.Context) error {
 	clientID := "halte-agent-" + a.cfg.Device
 	synced := make(chan struct{}, 1)
-	routes := map[string]paho.MessageHandler{
-		mqtt.HubStatus: func(_ paho.Client, m paho.Message) {
-			m.Ack()
+	// Only the stops' documents are kept for the device while it is away
+	// (QoS 1); the hub's status and triggers matter only when they happen.
+	routes := map[string]mqtt.Route{
+		mqtt.HubStatus: {QoS: 0, Handle: func(_ paho.Client, m paho.Message) {
 			var st struct{ Online bool }
 			if json.Unmarshal(m.Payload(), &st) == nil && st.Online {
 				a.contact()
 			}
-		},
+		}},
 	}
 	uncommitted := newPending()
 	for _, stop := range a.cfg.Stops {
-		routes[mqtt.StopTopic(stop)] = func(c paho.Client, m paho.Message) {
+		routes[mqtt.StopTopic(stop)] = mqtt.Route{QoS: 1, Handle: func(c paho.Client, m paho.Message) {
 			uncommitted.put(stop, m)
 			a.commit(c, uncommitted)
-		}
-		routes[mqtt.TriggerTopic(stop)] = func(_ paho.Client, m paho.Message) {
-			m.Ack()
+		}}
+		routes[mqtt.TriggerTopic(stop)] = mqtt.Route{QoS: 0, Handle: func(_ paho.Client, _ paho.Message) {
 			a.log.Info("remote trigger", "stop", stop)
 			a.event(halte.Event{Kind: halte.RemoteTrigger})
-		}
+		}}
 	}
 	tlsConfig, err := a.cfg.TLS.Config()
 	if err != nil {
