@@ -94,6 +94,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Chime:     audio.Chime(),
 		Indicator: indicator,
 		Logger:    log,
+		Release:   version,
 	})
 	if err != nil {
 		return err

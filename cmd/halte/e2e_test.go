@@ -71,11 +71,11 @@ func TestSpokenThroughALSA(t *testing.T) {
 		return fleet.code == 0 && strings.Contains(fleet.stdout, "announced by 1")
 	})
 	t.Logf("halte fleet --alert werken-1:\n%s", fleet.stdout)
-	mustContain(t, "halte fleet", fleet.stdout, "e2e (stops 200101): online, alerts: 1; werken-1: holds version", "announced version",
+	mustContain(t, "halte fleet", fleet.stdout, "e2e (stops 200101; halte dev): online, alerts: 1; werken-1: holds version", "announced version",
 		"devices: 1; with a problem: 0; alert werken-1 held by 1, announced by 1")
 	agent.stop()
 	fleet = runHalte(t, nil, "fleet", "--broker", broker.URL)
-	mustContain(t, "halte fleet once the agent stopped", fleet.stdout, "e2e (stops 200101): offline since", "devices: 1; with a problem: 1")
+	mustContain(t, "halte fleet once the agent stopped", fleet.stdout, "e2e (stops 200101; halte dev): offline since", "devices: 1; with a problem: 1")
 	length, peak := testkit.Audible(t, raw, audio.Rate)
 	if length < 2*time.Second || length > 15*time.Second || peak < 0.1 {
 		t.Fatalf("ALSA received %s of sound with peak %.2f; want a spoken sentence", length, peak)

@@ -3,6 +3,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"flag"
@@ -23,6 +24,7 @@ import (
 type deviceStatus struct {
 	Online    bool              `json:"online"`
 	Device    string            `json:"device"`
+	Release   string            `json:"release"`
 	Stops     []string          `json:"stops"`
 	Alerts    map[string]uint64 `json:"alerts"`
 	Announced map[string]struct {
@@ -68,7 +70,7 @@ func runFleet(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	unhealthy, holding, announced := 0, 0, 0
 	for _, d := range statuses {
-		line := fmt.Sprintf("%s (stops %s): ", d.Device, strings.Join(d.Stops, ", "))
+		line := fmt.Sprintf("%s (stops %s; halte %s): ", d.Device, strings.Join(d.Stops, ", "), cmp.Or(d.Release, "of an unknown release"))
 		if p := d.problems(); len(p) > 0 {
 			unhealthy++
 			line += strings.Join(p, "; ")

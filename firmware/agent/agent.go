@@ -74,6 +74,7 @@ type Deps struct {
 	Now        func() time.Time
 	OnAnnounce func(Announcement)    // told after each announcement is spoken
 	OnStored   func(halte.StopState) // told after each stop document is committed
+	Release    string                // the running release, reported in the device's status
 }
 
 // Agent is a running stop device.

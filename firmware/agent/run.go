@@ -167,6 +167,7 @@ func (a *Agent) statusPayload(online bool) []byte {
 	b, _ := json.Marshal(struct {
 		Online    bool                 `json:"online"`
 		Device    string               `json:"device"`
+		Release   string               `json:"release,omitempty"`
 		Stops     []string             `json:"stops"`
 		Versions  map[string]uint64    `json:"versions"`
 		Alerts    map[string]uint64    `json:"alerts"`
@@ -177,6 +178,6 @@ func (a *Agent) statusPayload(online bool) []byte {
 		Applied   int                  `json:"applied"`
 		Rejected  map[halte.Reason]int `json:"rejected"`
 		At        time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.cfg.Stops, versions, alerts, announced, signal, audio, store, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
+	}{online, a.cfg.Device, a.deps.Release, a.cfg.Stops, versions, alerts, announced, signal, audio, store, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
 	return b
 }
