@@ -13,6 +13,7 @@ import (
 	"github.com/halte-transit/halte/device/gpio"
 	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/update"
 	"github.com/halte-transit/halte/tts"
 )
 
@@ -104,8 +105,27 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if button != nil {
 		go button.Run(ctx, a.Touch, func(e gpio.Event) { a.Press(e.Gesture) })
 	}
-	go notifySystemd(ctx, a, log)
+	go func() {
+		select {
+		case <-a.Ready():
+			confirmUpdate(cfg.StateDir, log)
+			notifySystemd(ctx, a, log)
+		case <-ctx.Done():
+		}
+	}()
 	return a.Run(ctx)
+}
+
+// confirmUpdate tells halte update that this release, if it is on trial,
+// became ready: it is kept.
+func confirmUpdate(stateDir string, log *slog.Logger) {
+	confirmed, err := update.Confirm(stateDir, version)
+	switch {
+	case err != nil:
+		log.Error("the update on trial cannot be confirmed; it will be rolled back", "release", version, "err", err)
+	case confirmed:
+		log.Info("update confirmed", "release", version)
+	}
 }
 
 // openSpeaker returns the configured audio output, nil for "none".

@@ -15,6 +15,8 @@ Usage:
   halte keys gen --out PREFIX                    make a signing key pair
   halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
   halte version                                  which release, commit and build this is
+  halte update --from URL|FILE [--config FILE]   install a signed release; rolled back unless it
+                                                 becomes ready
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
                                                  what a stop will say about an alert
 
@@ -33,6 +35,7 @@ var commands = map[string]command{
 	"keys":     runKeys,
 	"selftest": runSelftest,
 	"version":  runVersion,
+	"update":   runUpdate,
 }
 
 // build names this build in halte version.

@@ -11,6 +11,8 @@ Usage:
   halte keys gen --out PREFIX                    make a signing key pair
   halte selftest [--sim] [--config FILE]         check the speaker, light, motor and button
   halte version                                  which release, commit and build this is
+  halte update --from URL|FILE [--config FILE]   install a signed release; rolled back unless it
+                                                 becomes ready
 
 Run "halte COMMAND --help" for a command's flags.
 The broker URL defaults to $HALTE_BROKER (tcp://host:port).
@@ -22,6 +24,7 @@ var commands = map[string]command{
 	"keys":     runKeys,
 	"selftest": runSelftest,
 	"version":  runVersion,
+	"update":   runUpdate,
 }
 
 // build names this build in halte version.

@@ -13,14 +13,10 @@ import (
 // notifySystemd speaks systemd's notify protocol for a unit of
 // Type=notify: READY=1 once the agent answers the button, and, when the
 // unit sets WatchdogSec, WATCHDOG=1 every half period for as long as the
-// agent is alive, so that systemd restarts an agent that hangs. Outside
-// systemd (no NOTIFY_SOCKET) it does nothing.
+// agent is alive, so that systemd restarts an agent that hangs. Call it
+// once the agent is ready. Outside systemd (no NOTIFY_SOCKET) it does
+// nothing.
 func notifySystemd(ctx context.Context, a *agent.Agent, log *slog.Logger) {
-	select {
-	case <-a.Ready():
-	case <-ctx.Done():
-		return
-	}
 	if sent, err := daemon.SdNotify(false, daemon.SdNotifyReady); !sent {
 		if err != nil {
 			log.Warn("systemd not told the agent is ready", "err", err)

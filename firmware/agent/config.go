@@ -36,6 +36,10 @@ type Config struct {
 	HubKeys []string `yaml:"hub_keys"`
 	// RevokedKeys are key ids no longer trusted.
 	RevokedKeys []string `yaml:"revoked_keys"`
+	// ReleaseKeys are PEM files of the public keys that sign halte's
+	// releases; halte update installs only what one of them signed, and
+	// none means updates are refused.
+	ReleaseKeys []string `yaml:"release_keys"`
 	// Insecure accepts unsigned documents: for closed test set-ups only.
 	Insecure bool `yaml:"insecure"`
 	// Username is the device's broker user; "" means anonymous.
