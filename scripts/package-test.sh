@@ -24,7 +24,7 @@ for arch in "${archs[@]}"; do
     version=$(dpkg-deb -f "$deb" Version)
     echo "== $deb" >&2
     listing=$(dpkg-deb -c "$deb")
-    for f in ./usr/bin/halte ./lib/systemd/system/halte-agent.service ./etc/halte/halte.yaml; do
+    for f in ./usr/bin/halte ./lib/systemd/system/halte-agent.service ./lib/systemd/system/halte-rollback.service ./etc/halte/halte.yaml; do
         grep -q " $f\$" <<<"$listing" || fail "$deb lacks $f"
     done
     dpkg-deb -I "$deb" conffiles | grep -qx /etc/halte/halte.yaml || fail "$deb: /etc/halte/halte.yaml is not a conffile"
