@@ -8,7 +8,8 @@
 #   2. button → first audio sample, answer synthesized ahead or not
 #   3. the agent's idle footprint with 100 active alerts (the device build)
 #   4. the hub recomputing and publishing 35,000 stops
-#   5. a fleet of simulated agents against Mosquitto (35,000 in the full run)
+#   5. a fleet of simulated agents against Mosquitto (35,000 in the full run),
+#      and on a 3-node NATS cluster, with a node killed during an alert
 #   6. cold start to a press answered, without a broker
 #   7. the binary's size for linux/arm64 (device build and full build)
 #
@@ -24,16 +25,16 @@ quick=false
 [[ ${1:-} == --quick ]] && quick=true
 bench=$(cd ../shared/bench 2>/dev/null && pwd) || { echo "halte: ../shared/bench is missing" >&2; exit 1; }
 need_go
-need_packages mosquitto mosquitto-clients espeak-ng libasound2-dev pkg-config python3-paho-mqtt \
+need_packages mosquitto mosquitto-clients nats-server espeak-ng libasound2-dev pkg-config python3-paho-mqtt \
     pulseaudio pulseaudio-utils libasound2-plugins bc
 command -v npm >/dev/null || need_packages nodejs npm
 export BENCH_CACHE=${BENCH_CACHE:-/tmp/halte-bench-cache}
 out=results/bench/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out" "$BENCH_CACHE/bin"
 if $quick; then
-    n_main=30 n_other=6 e2e=(-pause 800ms -idle 2s -text "Tram 1 rijdt niet.") presses=20 idle_for=10s hub_runs=1 agents=200
+    n_main=30 n_other=6 e2e=(-pause 800ms -idle 2s -text "Tram 1 rijdt niet.") presses=20 idle_for=10s hub_runs=1 agents=200 nats_agents=100
 else
-    n_main=100 n_other=30 e2e=() presses=100 idle_for=60s hub_runs=5 agents=35000
+    n_main=100 n_other=30 e2e=() presses=100 idle_for=60s hub_runs=5 agents=35000 nats_agents=300
 fi
 step() { echo "== $*" >&2; }
 
@@ -75,6 +76,12 @@ go test -run '^$' -bench Region -benchtime "${hub_runs}x" ./feeds/hub/ |
 step "5. fleet of $agents simulated agents"
 "$BENCH_CACHE/bin/benchtool" fleet --agents "$agents" > "$out/fleet.json" ||
     echo '{"agents":0,"limit":"the fleet run failed; see above"}' > "$out/fleet.json"
+# On this 2-core machine a NATS cluster with halte's guarantees (sessions and
+# their consumers replicated 3 times) takes a few hundred devices; README,
+# "Operate a region".
+step "5. fleet of $nats_agents simulated agents on a 3-node NATS cluster"
+"$BENCH_CACHE/bin/benchtool" fleet --agents "$nats_agents" --broker nats > "$out/fleet-nats.json" ||
+    echo '{"agents":0,"limit":"the fleet run failed; see above"}' > "$out/fleet-nats.json"
 
 step "7. binary size, linux/arm64"
 arm64_size() { # [build tags]

@@ -152,6 +152,9 @@ func fleet(ctx context.Context, args []string) error {
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
 		limit = fmt.Sprintf("%d of the %d agents did not get an alert within %v", missing, ready, deliveryDeadline)
 	}
+	if limit == "" && onNATS {
+		limit = "the count asked for"
+	}
 	if limit == "" {
 		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) allows about %d agents a process and %d a broker", rl.Cur, perProcess, perBroker)
 	}

@@ -56,27 +56,17 @@ func report(args []string) error {
 			runs[s] = h
 		}
 	}
-	var button, cold, hubFig, idleFig, fleetFig, size map[string]any
+	var button, cold, hubFig, idleFig, fleetFig, natsFig, size map[string]any
 	load("button.json", &button)
 	load("coldstart.json", &cold)
 	load("hub.json", &hubFig)
 	load("idle.json", &idleFig)
 	load("fleet.json", &fleetFig)
+	load("fleet-nats.json", &natsFig)
 	load("size.json", &size)
 
 	var b strings.Builder
-	f := func(v float64) string {
-		if math.IsNaN(v) {
-			return "–"
-		}
-		return fmt.Sprintf("%.1f", v)
-	}
-	num := func(m map[string]any, k string) float64 {
-		if v, ok := m[k].(float64); ok {
-			return v
-		}
-		return math.NaN()
-	}
+	f := decimal
 	h, pipe := runs["halte"], runs["pipeline"]
 	ratio := h.pct(50) / pipe.pct(50)
 	fmt.Fprintln(&b, "| figure | halte | pipeline | python paho | Node-RED | ratio | goal |")
@@ -102,12 +92,13 @@ func report(args []string) error {
 		idleCell(pipe), idleCell(runs["python_paho"]), idleCell(runs["nodered"]), num(idleFig, "idle_rss_mb")/runs["nodered"].IdleRSS)
 	fmt.Fprintf(&b, "| 4. hub, 35,000 stops: network-wide; one line | %s ms; %s ms | | | | | ≤ 5000 ms; ≤ 100 ms |\n",
 		f(num(hubFig, "network_wide_ms")), f(num(hubFig, "one_line_ms")))
-	wide := f(num(fleetFig, "wide_all_ms")) + " ms"
-	if got, all := num(fleetFig, "wide_received"), num(fleetFig, "agents"); got < all {
-		wide = fmt.Sprintf("%.0f of %.0f within %s (p50 %s ms)", got, all, wide, f(num(fleetFig, "wide_p50_ms")))
+	fmt.Fprintf(&b, "| 5. fleet: agents; a line's alert p50 / p99; all agents have a network-wide alert | %v agents (processes: %v; Mosquitto brokers, bridged: %v; limit: %v); %s | | | | | up to 35,000 |\n",
+		fleetFig["agents"], fleetFig["processes"], fleetFig["brokers"], fleetFig["limit"], delivery(fleetFig))
+	if natsFig != nil {
+		fmt.Fprintf(&b, "| 5b. the same on a 3-node NATS cluster; all agents have an alert sent as a node is killed | %v agents (brokers %s MB RSS, %s CPU-s to take the fleet; limit: %v); %s; %s | | | | | |\n",
+			natsFig["agents"], f(num(natsFig, "broker_rss_mb")), f(num(natsFig, "broker_start_cpu_s")), natsFig["limit"], delivery(natsFig),
+			received(natsFig, "node_lost"))
 	}
-	fmt.Fprintf(&b, "| 5. fleet: agents; a line's alert p50 / p99; all agents have a network-wide alert | %v agents (processes: %v; Mosquitto brokers, bridged: %v; limit: %v); %s / %s ms; %s | | | | | up to 35,000 |\n",
-		fleetFig["agents"], fleetFig["processes"], fleetFig["brokers"], fleetFig["limit"], f(num(fleetFig, "line_p50_ms")), f(num(fleetFig, "line_p99_ms")), wide)
 	fmt.Fprintf(&b, "| 6. cold start to a press answered, no broker, p50 | %s ms | | | | | ≤ 100 ms |\n", f(num(cold, "p50_ms")))
 	fmt.Fprintf(&b, "| 7. binary size, linux/arm64 | %v | | | | | |\n", size["arm64"])
 	fmt.Fprintf(&b, "\npublish-to-audio p50 ratio vs pipeline: %.2f\n", ratio)
@@ -169,4 +160,36 @@ func picture(path string, systems []string, runs map[string]harness) error {
 	}
 	defer out.Close()
 	return png.Encode(out, img)
+}
+
+// delivery is a fleet's line alert p50 / p99 and the time until every agent
+// had the network-wide alert.
+func delivery(fig map[string]any) string {
+	return fmt.Sprintf("%s / %s ms; %s", decimal(num(fig, "line_p50_ms")), decimal(num(fig, "line_p99_ms")), received(fig, "wide"))
+}
+
+// received says how long until every agent had the alert measured under
+// prefix, or how many had it within that time.
+func received(fig map[string]any, prefix string) string {
+	all := decimal(num(fig, prefix+"_all_ms")) + " ms"
+	if got, agents := num(fig, prefix+"_received"), num(fig, "agents"); got < agents {
+		return fmt.Sprintf("%.0f of %.0f within %s (p50 %s ms)", got, agents, all, decimal(num(fig, prefix+"_p50_ms")))
+	}
+	return all
+}
+
+// num is a figure of a benchmark's JSON, NaN when it is missing.
+func num(m map[string]any, k string) float64 {
+	if v, ok := m[k].(float64); ok {
+		return v
+	}
+	return math.NaN()
+}
+
+// decimal writes a figure with one decimal, "–" when it is missing.
+func decimal(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return fmt.Sprintf("%.1f", v)
 }
