@@ -22,6 +22,9 @@ import (
 // maxRelease bounds a downloaded release.
 const maxRelease = 256 << 20
 
+// downloads fetches releases; a stalled download ends after ten minutes.
+var downloads = &http.Client{Timeout: 10 * time.Minute}
+
 // runUpdate installs a signed release in place of this binary, restarts
 // the agent, and rolls back when the new release does not become ready.
 func runUpdate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -178,7 +181,7 @@ func fetch(ctx context.Context, src string) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := downloads.Do(req)
 		if err != nil {
 			return nil, err
 		}

@@ -2,6 +2,8 @@ package main_test
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,7 +20,7 @@ import (
 	"github.com/halte-transit/halte/internal/testkit"
 )
 
-// TestUpdate installs releases on a device whose agent runs under a
+// TestUpdate installs releases, from a web server and from files, on a device whose agent runs under a
 // supervisor that restarts it whenever it ends (as the unit's
 // Restart=always does; systemd is not on this machine): a good signed
 // release is installed and reported in the device's status; a bad
@@ -92,7 +94,9 @@ func TestUpdate(t *testing.T) {
 	testkit.WaitFor(t, 30*time.Second, "release 1.0.0 in the device's status", fleetSays("1.0.0"))
 
 	signAs("release", "1.1.0", good)
-	r := updateTo(good, "60s")
+	releases := httptest.NewServer(http.FileServer(http.Dir(filepath.Dir(good))))
+	defer releases.Close()
+	r := updateTo(releases.URL+"/halte-1.1.0", "60s")
 	if r.code != 0 || !strings.Contains(r.stdout, "updated from 1.0.0 to 1.1.0") {
 		t.Fatalf("a good release: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
