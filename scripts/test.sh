@@ -27,8 +27,9 @@ if [[ ! -d ../shared/corpus ]]; then
     echo "halte: ../shared/corpus is missing; the feed conformance tests will be skipped (and fail in CI)" >&2
 fi
 
-echo "== go vet" >&2
+echo "== go vet (the full build and the device build)" >&2
 go vet ./...
+go vet -tags device ./...
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [[ -n $unformatted ]]; then
     echo "halte: gofmt would change: $unformatted" >&2
