@@ -143,10 +143,19 @@ func (b *Book) sentence(a halte.Alert, at, now time.Time) string {
 		s = capitalize(fmt.Sprintf(t[boolIndex(plural)], subject))
 	}
 	if end := currentEnd(a, at); !end.IsZero() {
-		s += " " + b.Until(end, now)
+		until := b.Until(end, now)
+		if len(strings.Fields(s))+len(strings.Fields(until)) > MaxSentenceWords {
+			s += ". " + capitalize(until) // two short sentences are easier to follow than one long one
+		} else {
+			s += " " + until
+		}
 	}
 	return s
 }
+
+// MaxSentenceWords is the longest sentence halte's own phrases make: a
+// listener at a stop keeps about fifteen words in mind at once.
+const MaxSentenceWords = 15
 
 // currentEnd is the end of the period in force at t, zero if open-ended.
 func currentEnd(a halte.Alert, t time.Time) time.Time {

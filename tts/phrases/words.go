@@ -133,7 +133,7 @@ var french = words{
 	},
 	toward: "direction %s",
 	effects: map[halte.Effect][2]string{
-		halte.NoService:          {"%s ne s'arrête pas à cet arrêt", "%s ne s'arrêtent pas à cet arrêt"},
+		halte.NoService:          {"%s ne dessert pas cet arrêt", "%s ne desservent pas cet arrêt"},
 		halte.ReducedService:     {"%s circule moins souvent", "%s circulent moins souvent"},
 		halte.SignificantDelays:  {"%s a d'importants retards", "%s ont d'importants retards"},
 		halte.Detour:             {"%s est dévié", "%s sont déviés"},
