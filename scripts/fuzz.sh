@@ -21,7 +21,7 @@ need_packages libasound2-dev pkg-config
 machine
 targets=(
     ".:FuzzDecodeAlert" ".:FuzzDecodeStopState"
-    "./feeds/sign:FuzzOpen" "./feeds/gtfsrt:FuzzDecode" "./feeds/siri:FuzzDecode" "./feeds/gtfs:FuzzLoad"
+    "./sign:FuzzOpen" "./feeds/gtfsrt:FuzzDecode" "./feeds/siri:FuzzDecode" "./feeds/gtfs:FuzzLoad"
     "./feeds/hub:FuzzApplyAlert" "./firmware/agent:FuzzParseConfig"
     "./tts/phrases:FuzzLexicon" "./tts/phrases:FuzzSpeakable"
 )

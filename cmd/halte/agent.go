@@ -11,9 +11,9 @@ import (
 
 	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/device/gpio"
-	"github.com/halte-transit/halte/feeds/mqtt"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/update"
+	"github.com/halte-transit/halte/mqtt"
 	"github.com/halte-transit/halte/tts"
 )
 

@@ -11,8 +11,8 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 )
 
 func runAlert(ctx context.Context, args []string, stdout, stderr io.Writer) error {

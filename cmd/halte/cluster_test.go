@@ -7,9 +7,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halte-transit/halte/feeds/mqtt/natstest"
 	"github.com/halte-transit/halte/internal/faults"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt/natstest"
 )
 
 // TestOnANATSCluster runs the real hub and agents on a 3-node NATS

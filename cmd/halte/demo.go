@@ -24,9 +24,9 @@ import (
 	"github.com/halte-transit/halte/device/sim"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 	"github.com/halte-transit/halte/tts"
 )
 

@@ -15,9 +15,9 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/audio"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 const sampleGTFS = "../../feeds/gtfs/sample/ghent"

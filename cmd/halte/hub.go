@@ -24,9 +24,9 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/siri"
 	"github.com/halte-transit/halte/feeds/source"
+	"github.com/halte-transit/halte/sign"
 )
 
 func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -7,8 +7,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/update"
+	"github.com/halte-transit/halte/sign"
 )
 
 const keysUsage = `Usage:

@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // TestOnePressSaysTenAlertsBriefly runs the real hub, Mosquitto and agent on

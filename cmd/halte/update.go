@@ -14,9 +14,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/update"
+	"github.com/halte-transit/halte/sign"
 )
 
 // maxRelease bounds a downloaded release.

@@ -15,9 +15,9 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // TestUpdate installs releases, from a web server and from files, on a device whose agent runs under a

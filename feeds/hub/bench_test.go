@@ -11,9 +11,9 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // BenchmarkRegion measures the hub recomputing and publishing, to a real

@@ -10,8 +10,8 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 )
 
 // outbox holds, for each stop, the newest document not yet sent. The hub's loop puts documents in and never waits on the

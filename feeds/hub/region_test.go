@@ -10,10 +10,10 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/sign"
 )
 
 // A network-wide alert in a region reaches every stop's document, twice in

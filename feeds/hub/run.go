@@ -15,9 +15,9 @@ import (
 	"github.com/halte-transit/halte"
 
 	"github.com/halte-transit/halte/feeds/gtfs"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 )
 
 // Config is what a hub needs to run. Broker, Network and OperatorKeys are

@@ -22,11 +22,11 @@ import (
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/sign"
 )
 
 const deadline = 20 * time.Second

@@ -17,7 +17,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
-	"github.com/halte-transit/halte/feeds/sign"
+	"github.com/halte-transit/halte/sign"
 )
 
 // State is the hub's memory. It is not safe for concurrent use: Run owns it.

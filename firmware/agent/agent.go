@@ -22,8 +22,8 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/store"
+	"github.com/halte-transit/halte/sign"
 	"github.com/halte-transit/halte/tts"
 	"github.com/halte-transit/halte/tts/phrases"
 )

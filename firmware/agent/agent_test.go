@@ -14,12 +14,12 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 	"github.com/halte-transit/halte/tts"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/mqtt"
 )
 
 // pending holds, per stop, the newest document message not yet committed

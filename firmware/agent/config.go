@@ -12,7 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/mqtt"
 )
 
 // Config is a stop device's configuration, read from YAML. The comment of

@@ -14,12 +14,12 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 )
 
 // stop is the sample Ghent stop the tests' device speaks for (tram 1).

@@ -12,7 +12,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/kiosk"
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/mqtt"
 )
 
 // Run connects to the broker and speaks until ctx ends. It keeps working,

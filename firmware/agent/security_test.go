@@ -16,14 +16,14 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/sign"
-	"github.com/halte-transit/halte/feeds/sign/signtest"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/agent/agenttest"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/sign"
+	"github.com/halte-transit/halte/sign/signtest"
 )
 
 // secureSite is a set-up as deployed: Mosquitto with TLS, the shipped ACL

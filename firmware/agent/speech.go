@@ -10,7 +10,7 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/mqtt"
 )
 
 // pause is the silence after each spoken part of an utterance.

@@ -17,7 +17,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/halte-transit/halte/feeds/sign"
+	"github.com/halte-transit/halte/sign"
 )
 
 // Manifest is what a release key signs: which release, and the binary's

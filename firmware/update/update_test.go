@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/update"
+	"github.com/halte-transit/halte/sign"
 )
 
 func signer(t *testing.T, seed byte) *sign.Signer {

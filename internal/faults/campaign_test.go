@@ -18,12 +18,12 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/faults"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/sign"
 )
 
 var (
@@ -149,7 +149,7 @@ func run(t *testing.T, bin string, sc faults.Scenario, n int) outcome {
 	// and that document says what the operator's alerts say.
 	truth := expected(t, final)
 	settled := time.Now()
-	// Clients reconnect with a backoff of up to 30 s (feeds/mqtt): after
+	// Clients reconnect with a backoff of up to 30 s (the mqtt package): after
 	// a late broker kill, the hub and then a device may each wait that long.
 	waitConverged(w, truth, 90*time.Second) // what has not converged by then is counted below
 	convergedIn := time.Since(settled) - settle

@@ -17,9 +17,9 @@ import (
 	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/sign"
 )
 
 var halteFlag = flag.String("halte", "", "the halte binary to run; empty builds it (scripts/faults.sh passes its own)")

@@ -12,11 +12,11 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/sign"
 	"github.com/halte-transit/halte/internal/faults"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/sign"
 )
 
 var storm = flag.Int("storm", 0, "SIGKILLs of the crash storm; 0 skips it (scripts/faults.sh --storm N sets it)")

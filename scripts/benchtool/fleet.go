@@ -23,9 +23,9 @@ import (
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/feeds/hub"
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/natstest"
-	"github.com/halte-transit/halte/feeds/sign"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/natstest"
+	"github.com/halte-transit/halte/sign"
 )
 
 // fleet runs simulated stop agents (real MQTT connections, real policy,

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/mqtt"
+	"github.com/halte-transit/halte/mqtt"
 )
 
 // idle runs the agent binary with 100 active alerts for its stop, lets it

@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/halte-transit/halte"
-	"github.com/halte-transit/halte/feeds/sign"
-	"github.com/halte-transit/halte/feeds/sign/signtest"
+	"github.com/halte-transit/halte/sign"
+	"github.com/halte-transit/halte/sign/signtest"
 )
 
 // keyPair generates a key pair in a temporary folder.

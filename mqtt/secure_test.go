@@ -6,9 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // connect dials as the command-line tools do and returns its error.

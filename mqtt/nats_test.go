@@ -11,10 +11,10 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
-	"github.com/halte-transit/halte/feeds/mqtt/natstest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+	"github.com/halte-transit/halte/mqtt/natstest"
 )
 
 // TestShippedNATSConfiguration: nats-server takes firmware/nats/halte.conf
@@ -25,7 +25,7 @@ func TestShippedNATSConfiguration(t *testing.T) {
 	dir := t.TempDir()
 	ca := mqtttest.NewCA(t, dir, "ca")
 	cert, key := ca.Issue(t, "nats-1.halte.example", time.Now().Add(time.Hour), true)
-	conf, err := os.ReadFile("../../firmware/nats/halte.conf")
+	conf, err := os.ReadFile("../firmware/nats/halte.conf")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +53,7 @@ func TestProvisionedDeviceOnNATS(t *testing.T) {
 	ca := mqtttest.NewCA(t, dir, "ca")
 	natsUser(t, dir, "hub", "--role", "hub")
 	out := filepath.Join(dir, "d1")
-	if b, err := exec.Command("../../scripts/provision-device.sh", "--device", "d1", "--stop", "s1",
+	if b, err := exec.Command("../scripts/provision-device.sh", "--device", "d1", "--stop", "s1",
 		"--broker", "ssl://127.0.0.1:1", "--broker", "ssl://127.0.0.1:2", "--hub-key", ca.CertFile, "--ca", ca.CertFile,
 		"--nats", dir, "--out", out).CombinedOutput(); err != nil {
 		t.Fatalf("provision-device.sh --nats: %v\n%s", err, b)
@@ -116,7 +116,7 @@ func TestProvisionedDeviceOnNATS(t *testing.T) {
 // natsUser runs scripts/nats-users.sh for user in dir.
 func natsUser(t *testing.T, dir, user string, args ...string) {
 	t.Helper()
-	if out, err := exec.Command("../../scripts/nats-users.sh", append([]string{"--dir", dir, "--user", user}, args...)...).CombinedOutput(); err != nil {
+	if out, err := exec.Command("../scripts/nats-users.sh", append([]string{"--dir", dir, "--user", user}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("nats-users.sh: %v\n%s", err, out)
 	}
 }

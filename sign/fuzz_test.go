@@ -5,8 +5,8 @@ import (
 	"crypto/ed25519"
 	"testing"
 
-	"github.com/halte-transit/halte/feeds/sign"
-	"github.com/halte-transit/halte/feeds/sign/signtest"
+	"github.com/halte-transit/halte/sign"
+	"github.com/halte-transit/halte/sign/signtest"
 )
 
 // fixedSigner is a signer whose key is the same in every run, so that the

@@ -20,9 +20,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // Cluster is three nats-server processes routed into one cluster.

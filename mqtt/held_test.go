@@ -8,9 +8,9 @@ import (
 
 	paho "github.com/eclipse/paho.mqtt.golang"
 
-	"github.com/halte-transit/halte/feeds/mqtt"
-	"github.com/halte-transit/halte/feeds/mqtt/mqtttest"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
 )
 
 // TestPublishHeld: the message is what a new subscriber then gets retained;
