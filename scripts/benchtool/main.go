@@ -6,6 +6,7 @@
 //	benchtool fleet-shard ...                         (one process of a fleet's agents, run by fleet)
 //	benchtool report --dir results/bench              the table (markdown) and the latency picture (PNG)
 //	benchtool speech --feed F [--gtfs G] --lang en    what one press says at a feed's busiest stop, and its words
+//	benchtool rate                                    the speaking rate of the WAV output, words per minute
 //
 // Each measuring command prints one JSON object on standard output.
 package main
@@ -21,7 +22,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech|rate [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -36,6 +37,8 @@ func main() {
 		err = report(os.Args[2:])
 	case "speech":
 		err = speech(os.Args[2:])
+	case "rate":
+		err = rate(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
