@@ -42,6 +42,19 @@ func (p PCM) Append(more ...PCM) PCM {
 	return out
 }
 
+// FromSound returns the clip from lead before its first sample louder than
+// threshold (the whole clip when it is all quieter): a speech engine's own
+// silence before the first word is a wait for the listener.
+func (p PCM) FromSound(threshold int16, lead time.Duration) PCM {
+	for i, s := range p.Samples {
+		if s > threshold || s < -threshold {
+			from := max(0, i-int(int64(p.Rate)*int64(lead)/int64(time.Second)))
+			return PCM{Rate: p.Rate, Samples: p.Samples[from:]}
+		}
+	}
+	return p
+}
+
 // Silence is d of silence at rate.
 func Silence(rate int, d time.Duration) PCM {
 	return PCM{Rate: rate, Samples: make([]int16, int(int64(rate)*int64(d)/int64(time.Second)))}

@@ -4,7 +4,8 @@
 # picture, to results/bench/<time>/):
 #   1. publish → first audio sample: an operator alert through the hub to the
 #      agent's sound, with ../shared/bench's paced sink and harness, next to
-#      its three baselines (mosquitto_sub | espeak-ng, Python paho, Node-RED)
+#      its three baselines (mosquitto_sub | espeak-ng, Python paho, Node-RED);
+#      and, in the same run, publish → first spoken word (after the chime)
 #   2. button → first audio sample, answer synthesized ahead or not
 #   3. the agent's idle footprint with 100 active alerts (the device build)
 #   4. the hub recomputing and publishing 35,000 stops
@@ -49,14 +50,17 @@ step "1. publish → first audio sample"
 harness() { # label n sut [flags...]
     local label=$1 n=$2 sut=$3; shift 3
     "$BENCH_CACHE/bin/e2elatency" -sink-script "$bench/audio-sink.sh" -sut "$sut" -label "$label" -n "$n" \
-        -json "$out/$label.json" -logdir "$out/logs-$label" "${e2e[@]}" "$@" >&2 || true
+        -json "$out/$label.json" -logdir "$out/logs-$label" "${e2e[@]}" "$@" 2>&1 | tee "$out/$label.log" >&2 || true
 }
-harness halte "$n_main" "$PWD/scripts/bench/halte-sut.sh {HOST} {PORT} {STOP}" \
+HALTE_CAPTURE=$out/halte.capture harness halte "$n_main" "$PWD/scripts/bench/halte-sut.sh {HOST} {PORT} {STOP}" -v \
     -topic 'halte/v1/operator/alerts/{ID}' \
     -payload '{"id":"{ID}","version":1,"effect":"OTHER_EFFECT","stops":["{STOP}"],"header":{"nl":"{TEXT}"}}'
 harness pipeline "$n_main" "$bench/baselines/pipeline.sh {HOST} {PORT} {STOP}"
 harness python_paho "$n_other" "/usr/bin/python3 $bench/baselines/python_paho.py {HOST} {PORT} {STOP}"
 harness nodered "$n_other" "$bench/baselines/nodered/start.sh {HOST} {PORT} {STOP}"
+"$BENCH_CACHE/bin/benchtool" firstword --capture "$out/halte.capture" --log "$out/halte.log" > "$out/firstword.json" ||
+    echo '{}' > "$out/firstword.json"
+rm -f "$out/halte.capture"
 
 step "2 and 6. button and cold start"
 go test -run '^$' -bench 'PressToFirstSample|ColdStart' -benchtime "${presses}x" ./firmware/agent/ |

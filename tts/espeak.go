@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/halte-transit/halte"
 )
@@ -42,7 +43,7 @@ func (e Espeak) rate(slow bool) int {
 
 // Key names the voice that speaks lang at this speed, for the audio cache.
 func (e Espeak) Key(lang string, slow bool) string {
-	return fmt.Sprintf("espeak-ng/%s/%d", Voice(lang), e.rate(slow))
+	return fmt.Sprintf("espeak-ng/%s/%d/from-sound", Voice(lang), e.rate(slow))
 }
 
 // voices maps halte's languages to espeak-ng voices.
@@ -77,5 +78,5 @@ func (e Espeak) Synthesize(ctx context.Context, text, lang string, slow bool) (h
 	if len(pcm.Samples) == 0 {
 		return halte.PCM{}, fmt.Errorf("espeak-ng made no audio for voice %q", Voice(lang))
 	}
-	return pcm, nil
+	return pcm.FromSound(100, 5*time.Millisecond), nil // no wait before the first word
 }

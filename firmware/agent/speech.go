@@ -74,6 +74,7 @@ func (a *Agent) speakLoop(ctx context.Context, v *voice, client paho.Client) {
 // (false when a newer utterance cut it).
 func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client paho.Client) bool {
 	book := a.books[u.Lang]
+	var ahead *early
 	for i, it := range u.Items {
 		if ctx.Err() != nil {
 			return false
@@ -84,6 +85,7 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 		v.cancelItem = cancel
 		v.mu.Unlock()
 		if it.Kind == halte.ItemChime {
+			ahead = a.synthesizeAhead(ctx, u, i+1)
 			a.play(ictx, a.deps.Chime, u.Volume, "chime")
 			cancel()
 			continue
@@ -95,7 +97,7 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 			cancel()
 			continue // cancelled or ended since the utterance was made
 		}
-		if clip, err := a.speech.Synthesize(ictx, text, u.Lang, u.Slow); err != nil {
+		if clip, err := ahead.or(ictx, a, text, u); err != nil {
 			if ictx.Err() == nil {
 				a.log.Error("speech synthesis failed", "alert", anns[0].Alert, "err", err)
 			}
@@ -120,6 +122,43 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 		}
 	}
 	return ctx.Err() == nil
+}
+
+// early is a part of an utterance synthesized while the chime plays, so that
+// its first word follows the chime with no wait.
+type early struct {
+	text string
+	done chan struct{}
+	pcm  halte.PCM
+	err  error
+}
+
+// synthesizeAhead starts synthesizing the part at index i of u, as it would
+// be said now; nil when there is no such spoken part.
+func (a *Agent) synthesizeAhead(ctx context.Context, u halte.Utterance, i int) *early {
+	if i >= len(u.Items) || u.Items[i].Kind == halte.ItemChime {
+		return nil
+	}
+	c := &early{text: a.books[u.Lang].Item(u.Items[i], a.deps.Now()), done: make(chan struct{})}
+	go func() {
+		defer close(c.done)
+		c.pcm, c.err = a.speech.Synthesize(ctx, c.text, u.Lang, u.Slow)
+	}()
+	return c
+}
+
+// or returns the audio of text: c's if c was synthesizing the same text
+// (waiting for it), else synthesized now.
+func (c *early) or(ctx context.Context, a *Agent, text string, u halte.Utterance) (halte.PCM, error) {
+	if c != nil && c.text == text {
+		select {
+		case <-c.done:
+			return c.pcm, c.err
+		case <-ctx.Done():
+			return halte.PCM{}, ctx.Err()
+		}
+	}
+	return a.speech.Synthesize(ctx, text, u.Lang, u.Slow)
 }
 
 // play sends a clip to the speaker and reports whether it played to the end.

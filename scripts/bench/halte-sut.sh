@@ -7,6 +7,9 @@
 # agent's (default bin/halte-device, the device build, as on a stop).
 # The hub takes the harness's unsigned alerts (--insecure for operators) and
 # signs its documents; the agent checks them, as in production.
+# HALTE_CAPTURE, if set, is a file for a recording of the sink while the
+# agent runs (raw s16le mono 48 kHz, as the harness reads it): benchtool
+# firstword finds in it when speech starts after each chime.
 set -euo pipefail
 host=$1 port=$2 stop=$3
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -29,5 +32,8 @@ hub_keys: [$dir/hub.pub]
 announce: {coalesce: 1ms, min_gap: 1s, repeat_every: -1s}
 YAML
 "$bin" hub --broker "tcp://$host:$port" --gtfs "$dir/gtfs" --insecure --key "$dir/hub.key" 2> "$dir/hub.log" &
+if [[ -n ${HALTE_CAPTURE:-} ]]; then
+    parec -d "$BENCH_SINK_MONITOR" --raw --format=s16le --rate=48000 --channels=1 --latency-msec=10 > "$HALTE_CAPTURE" &
+fi
 "$device_bin" agent --config "$dir/agent.yaml" 2> "$dir/agent.log" &
 wait

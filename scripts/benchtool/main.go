@@ -7,6 +7,7 @@
 //	benchtool report --dir results/bench              the table (markdown) and the latency picture (PNG)
 //	benchtool speech --feed F [--gtfs G] --lang en    what one press says at a feed's busiest stop, and its words
 //	benchtool rate                                    the speaking rate of the WAV output, words per minute
+//	benchtool firstword --capture F --log F           publish → first spoken word, from the harness's run
 //
 // Each measuring command prints one JSON object on standard output.
 package main
@@ -22,7 +23,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech|rate [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech|rate|firstword [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -39,6 +40,8 @@ func main() {
 		err = speech(os.Args[2:])
 	case "rate":
 		err = rate(ctx, os.Args[2:])
+	case "firstword":
+		err = firstWord(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
