@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 need_go
-need_packages mosquitto nats-server apache2-utils espeak-ng libasound2-dev pkg-config chromium pulseaudio pulseaudio-utils libasound2-plugins
+need_packages mosquitto nats-server apache2-utils espeak-ng libasound2-dev pkg-config chromium pulseaudio pulseaudio-utils libasound2-plugins sox
 command -v npm >/dev/null || need_packages nodejs npm
 npm_dir=${XDG_CACHE_HOME:-$HOME/.cache}/halte/npm
 if [[ ! -f $npm_dir/node_modules/axe-core/axe.min.js ]]; then

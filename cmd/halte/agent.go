@@ -8,9 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"runtime/debug"
+	"time"
 
 	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/device/gpio"
+	"github.com/halte-transit/halte/device/level"
+	"github.com/halte-transit/halte/device/mic"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/update"
 	"github.com/halte-transit/halte/mqtt"
@@ -89,14 +92,25 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	a, err := agent.New(cfg, agent.Deps{
+	deps := agent.Deps{
 		Engine:    tts.Espeak{Binary: cfg.Audio.Espeak, Rate: cfg.Audio.Rate, SlowRate: cfg.Audio.SlowRate},
 		Speaker:   speaker,
 		Chime:     audio.Chime(),
+		Tick:      audio.Tick(),
 		Indicator: indicator,
 		Logger:    log,
 		Release:   version,
-	})
+	}
+	if cfg.Microphone.Device != "" {
+		meter := level.NewMeter(mic.Rate, cfg.Microphone.WithDefaults().Window, echoTail, time.Now)
+		if m, err := mic.Open(cfg.Microphone.Device, meter.Add); err != nil {
+			log.Error("microphone not opened; the volume follows the schedule alone", "err", err)
+		} else {
+			defer m.Close()
+			deps.Ambient = meter
+		}
+	}
+	a, err := agent.New(cfg, deps)
 	if err != nil {
 		return err
 	}
@@ -115,6 +129,10 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}()
 	return a.Run(ctx)
 }
+
+// echoTail is how long after its own sound the device does not measure
+// the street: its echo, and the microphone's buffer.
+const echoTail = 500 * time.Millisecond
 
 // confirmUpdate tells halte update that this release, if it is on trial,
 // became ready: it is kept.

@@ -42,6 +42,8 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	faults := 0
 	report := func(part string, err error, ok string) {
 		switch {
+		case errors.Is(err, errNotChecked) && err != errNotChecked:
+			fmt.Fprintf(stdout, "%-10s %v\n", part, err)
 		case errors.Is(err, errNotChecked):
 			fmt.Fprintf(stdout, "%-10s not checked: %s\n", part, ok)
 		case err != nil:
@@ -54,7 +56,16 @@ func runSelftest(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 	clip, err := tts.Espeak{Binary: cfg.Audio.Espeak}.Synthesize(ctx, "Dit is een test van halte.", lang, false)
 	report("speech", err, "espeak-ng speaks "+lang)
-	report("audio", playTest(ctx, cfg.Audio, *simulate, clip), "the chime and a test sentence played")
+	speaker, done, err := selftestSpeaker(cfg.Audio, *simulate)
+	if err == nil {
+		defer done()
+		err = playTest(ctx, speaker, clip)
+	}
+	report("audio", err, "the chime and a test sentence played")
+	if cfg.Microphone.Device != "" && !*simulate && speaker != nil {
+		said, err := calibrate(ctx, cfg, speaker)
+		report("microphone", err, said)
+	}
 
 	ind, button, err := selftestPins(cfg.Pins, *simulate)
 	if err != nil {
@@ -76,28 +87,27 @@ func selftestResult(faults int) error {
 	return nil
 }
 
-// playTest plays the chime and the test sentence on the configured output.
-func playTest(ctx context.Context, c agent.AudioConfig, simulate bool, clip halte.PCM) error {
-	if len(clip.Samples) == 0 {
-		return errors.New("no test sentence to play")
-	}
-	var speaker agent.Speaker
+// selftestSpeaker opens the configured audio output, or a simulated one;
+// errNotChecked when there is none.
+func selftestSpeaker(c agent.AudioConfig, simulate bool) (agent.Speaker, func(), error) {
 	switch {
 	case simulate:
 		dir, err := os.MkdirTemp("", "halte-selftest-")
 		if err != nil {
-			return err
+			return nil, nil, err
 		}
-		defer os.RemoveAll(dir)
-		speaker = &audio.WAVDir{Dir: dir}
+		return &audio.WAVDir{Dir: dir}, func() { os.RemoveAll(dir) }, nil
 	case c.Output == "none":
-		return errNotChecked
-	default:
-		s, err := openSpeaker(c)
-		if err != nil {
-			return err
-		}
-		speaker = s
+		return nil, nil, errNotChecked
+	}
+	s, err := openSpeaker(c)
+	return s, func() {}, err
+}
+
+// playTest plays the chime and the test sentence.
+func playTest(ctx context.Context, speaker agent.Speaker, clip halte.PCM) error {
+	if len(clip.Samples) == 0 {
+		return errors.New("no test sentence to play")
 	}
 	if err := speaker.Play(ctx, audio.Chime(), 1, "chime"); err != nil {
 		return err

@@ -25,3 +25,15 @@ func Chime() halte.PCM {
 	}
 	return tone(784, 450*time.Millisecond).Append(tone(622, 450*time.Millisecond))
 }
+
+// Tick is the locator tone: one soft, short tick (1.2 kHz, 30 ms, dying
+// away), easy to place by ear and not to be taken for speech or a chime.
+func Tick() halte.PCM {
+	p := halte.PCM{Rate: Rate, Samples: make([]int16, Rate*30/1000)}
+	for i := range p.Samples {
+		t := float64(i) / Rate
+		attack := math.Min(1, t/0.001)
+		p.Samples[i] = int16(0.5 * 32767 * attack * math.Exp(-t/0.006) * math.Sin(2*math.Pi*1200*t))
+	}
+	return p
+}

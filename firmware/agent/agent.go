@@ -70,6 +70,8 @@ type Deps struct {
 	Speaker    Speaker
 	Indicator  Indicator
 	Chime      halte.PCM
+	Tick       halte.PCM // the locator tone's tick; none means no locator tone
+	Ambient    Ambient   // the street's level; nil means no microphone
 	Logger     *slog.Logger
 	Now        func() time.Time
 	OnAnnounce func(Announcement)    // told after each announcement is spoken
@@ -102,6 +104,7 @@ type Agent struct {
 	storeErr    error            // why the state file cannot be written; nil when it can
 	healthSent  func()           // publishes the status when a part's health changes; nil before Run connects
 	stats       Stats
+	coupling    float64 // dB from speaker to microphone (the calibration)
 }
 
 // Stats counts what the agent did with the documents it received.
@@ -134,6 +137,8 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	if cfg.Timezone == "" {
 		cfg.Timezone = "Europe/Brussels"
 	}
+	cfg.Microphone = cfg.Microphone.WithDefaults()
+	cfg.Locator = cfg.Locator.withDefaults()
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
 		return nil, fmt.Errorf("config key timezone: %w", err)
@@ -181,6 +186,9 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	}
 	for _, lang := range cfg.Languages {
 		a.books[lang] = phrases.New(lang, loc, lex)
+	}
+	if deps.Ambient != nil {
+		a.loadCalibration()
 	}
 	restored, err := st.All()
 	if err != nil {

@@ -66,6 +66,67 @@ type Config struct {
 	Announce AnnounceConfig `yaml:"announce"`
 	// Audio says where speech goes.
 	Audio AudioConfig `yaml:"audio"`
+	// Microphone lets the volume follow the street's noise; no device
+	// means the volume schedule alone.
+	Microphone MicrophoneConfig `yaml:"microphone"`
+	// Locator is a soft tick that helps a traveler find the device; no
+	// period means none.
+	Locator LocatorConfig `yaml:"locator"`
+}
+
+// MicrophoneConfig is the microphone that measures the street between the
+// device's own announcements, so that speech stands Margin above it.
+type MicrophoneConfig struct {
+	// Device is the ALSA capture device ("default", "plughw:CARD=Device");
+	// "" means no microphone.
+	Device string `yaml:"device"`
+	// MarginDB is how far speech stands above the street; 0 means 12 dB
+	// (ISO 7731 asks 10 to 15 dB for signals).
+	MarginDB float64 `yaml:"margin_db"`
+	// MinVolume and MaxVolume bound the volume, 0 to 1; 0 means 0.2 and 1.
+	// The volume schedule's volume at the hour is a further bound.
+	MinVolume float64 `yaml:"min_volume"`
+	MaxVolume float64 `yaml:"max_volume"`
+	// Window is how long the street is measured over; 0 means 5 s.
+	Window time.Duration `yaml:"window"`
+}
+
+// WithDefaults fills the zero values.
+func (m MicrophoneConfig) WithDefaults() MicrophoneConfig {
+	if m.MarginDB == 0 {
+		m.MarginDB = 12
+	}
+	if m.MinVolume == 0 {
+		m.MinVolume = 0.2
+	}
+	if m.MaxVolume == 0 {
+		m.MaxVolume = 1
+	}
+	if m.Window == 0 {
+		m.Window = 5 * time.Second
+	}
+	return m
+}
+
+// LocatorConfig is the locator tone: a soft tick every few seconds, paused
+// while the device speaks, following the street's noise like speech.
+type LocatorConfig struct {
+	// Every is the period of the tick; 0 means no locator tone.
+	Every time.Duration `yaml:"every"`
+	// Volume is the tick's own schedule; a day volume of 0 means 0.2, and
+	// no quiet hours means none from 22:00 to 07:00.
+	Volume halte.VolumeSchedule `yaml:"volume"`
+}
+
+// withDefaults fills the zero values.
+func (l LocatorConfig) withDefaults() LocatorConfig {
+	if l.Volume.Day == 0 {
+		l.Volume.Day = 0.2
+	}
+	if len(l.Volume.Quiet) == 0 {
+		l.Volume.Quiet = []halte.QuietHours{{From: halte.Clock{Hour: 22}, To: halte.Clock{Hour: 7}, Silent: true}}
+	}
+	return l
 }
 
 // Pins name the device's pins as on the board ("GPIO17"); a pin left out
@@ -231,20 +292,39 @@ func (c Config) Validate() error {
 	default:
 		return fmt.Errorf("config key audio.output: %q is not one of alsa, wav, none", c.Audio.Output)
 	}
-	v := c.Announce.Volume
-	if v.Day < 0 || v.Day > 1 {
-		return fmt.Errorf("config key announce.volume.day: %v is not between 0 and 1", v.Day)
-	}
-	for i, q := range v.Quiet {
-		if q.Volume < 0 || q.Volume > 1 {
-			return fmt.Errorf("config key announce.volume.quiet[%d].volume: %v is not between 0 and 1", i, q.Volume)
-		}
-		if q.From == q.To {
-			return fmt.Errorf("config key announce.volume.quiet[%d]: from and to are both %s", i, q.From)
-		}
+	if err := validSchedule("announce.volume", c.Announce.Volume); err != nil {
+		return err
 	}
 	if c.Announce.ButtonVolume < 0 || c.Announce.ButtonVolume > 1 {
 		return fmt.Errorf("config key announce.button_volume: %v is not between 0 and 1", c.Announce.ButtonVolume)
+	}
+	m := c.Microphone
+	for key, v := range map[string]float64{"min_volume": m.MinVolume, "max_volume": m.MaxVolume} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("config key microphone.%s: %v is not between 0 and 1", key, v)
+		}
+	}
+	if m = m.WithDefaults(); m.MinVolume > m.MaxVolume {
+		return fmt.Errorf("config key microphone.min_volume: %v is above max_volume %v", m.MinVolume, m.MaxVolume)
+	}
+	if c.Locator.Every < 0 {
+		return fmt.Errorf("config key locator.every: %v is negative", c.Locator.Every)
+	}
+	return validSchedule("locator.volume", c.Locator.Volume)
+}
+
+// validSchedule checks a volume schedule given under key.
+func validSchedule(key string, v halte.VolumeSchedule) error {
+	if v.Day < 0 || v.Day > 1 {
+		return fmt.Errorf("config key %s.day: %v is not between 0 and 1", key, v.Day)
+	}
+	for i, q := range v.Quiet {
+		if q.Volume < 0 || q.Volume > 1 {
+			return fmt.Errorf("config key %s.quiet[%d].volume: %v is not between 0 and 1", key, i, q.Volume)
+		}
+		if q.From == q.To {
+			return fmt.Errorf("config key %s.quiet[%d]: from and to are both %s", key, i, q.From)
+		}
 	}
 	return nil
 }

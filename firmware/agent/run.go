@@ -94,12 +94,15 @@ func (a *Agent) Run(ctx context.Context) error {
 	// alert cancelled while it was off.
 	v := newVoice()
 	prepare := make(chan struct{}, 1)
-	done := make(chan struct{}, 3)
-	for _, loop := range []func(){
+	loops := []func(){
 		func() { a.speakLoop(ctx, v, client) },
 		func() { a.prepareLoop(ctx, prepare) },
 		func() { a.policyLoop(ctx, v, prepare) },
-	} {
+		func() { a.streetLoop(ctx) },
+		func() { a.locatorLoop(ctx, v) },
+	}
+	done := make(chan struct{}, len(loops))
+	for _, loop := range loops {
 		go func() { loop(); done <- struct{}{} }()
 	}
 	wait := time.NewTimer(a.cfg.StartupWait)
@@ -112,7 +115,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		a.log.Warn("broker not reached; announcing the stored state", "waited", a.cfg.StartupWait.String())
 	case <-ctx.Done():
 	}
-	for range 3 {
+	for range loops {
 		<-done
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -24,6 +25,7 @@ type voice struct {
 	cancelUtt  context.CancelFunc
 	cancelItem context.CancelFunc
 	wake       chan struct{}
+	busy       atomic.Bool // an utterance is being said
 }
 
 func newVoice() *voice { return &voice{wake: make(chan struct{}, 1)} }
@@ -63,9 +65,11 @@ func (a *Agent) speakLoop(ctx context.Context, v *voice, client paho.Client) {
 		uctx, cancel := context.WithCancel(ctx)
 		v.cancelUtt = cancel
 		v.mu.Unlock()
+		v.busy.Store(true)
 		if u != nil && a.utter(uctx, v, *u, client) {
 			a.event(halte.Event{Kind: halte.Finished, Seq: u.Seq})
 		}
+		v.busy.Store(false)
 		cancel()
 	}
 }
@@ -166,7 +170,11 @@ func (a *Agent) play(ctx context.Context, clip halte.PCM, volume float64, label 
 	if a.deps.Speaker == nil || len(clip.Samples) == 0 {
 		return false
 	}
-	err := a.deps.Speaker.Play(ctx, clip, volume, label)
+	if a.deps.Ambient != nil {
+		a.deps.Ambient.Hold()
+		defer a.deps.Ambient.Release()
+	}
+	err := a.deps.Speaker.Play(ctx, clip, a.heard(clip, volume, label), label)
 	if ctx.Err() != nil {
 		return false
 	}
