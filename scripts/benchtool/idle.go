@@ -49,14 +49,15 @@ func idle(ctx context.Context, args []string) error {
 		return err
 	}
 	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	// Wait until the start-up announcement of the 100 alerts is over.
+	// Wait until the start-up announcement of the 100 alerts is over: its
+	// last part ("press again for more", within the answer's budget) played.
 	for deadline := time.Now().Add(time.Minute); ; time.Sleep(100 * time.Millisecond) {
 		log, _ := os.ReadFile(filepath.Join(dir, "agent.log"))
-		if strings.Contains(string(log), `"msg":"announcement played","alert":"a099"`) {
+		if _, after, ok := strings.Cut(string(log), `"last":true`); ok && strings.Contains(after, `"msg":"announcement played"`) {
 			break
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("the agent did not announce its 100 alerts within a minute:\n%s", log)
+			return fmt.Errorf("the agent did not finish announcing its 100 alerts within a minute:\n%s", log)
 		}
 	}
 	pid := cmd.Process.Pid
