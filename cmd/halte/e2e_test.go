@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -96,6 +97,21 @@ func TestHubReadsFeeds(t *testing.T) {
 	if err := os.WriteFile(siriFile, []byte(sx), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The fixture's detour, moved to the day around now: its own dates have passed.
+	fixture, err := os.ReadFile("../../feeds/gtfsrt/testdata/delijn-detour.txtpb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	rtFile := filepath.Join(t.TempDir(), "detour.txtpb")
+	moved := strings.ReplaceAll(string(fixture), "active_period { start: 1796112000 end: 1796335200 }",
+		fmt.Sprintf("active_period { start: %d end: %d }", now.Add(-time.Hour).Unix(), now.Add(24*time.Hour).Unix()))
+	if moved == string(fixture) {
+		t.Fatal("the fixture's active period is not where this test expects it")
+	}
+	if err := os.WriteFile(rtFile, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	docs := make(chan halte.StopState, 100)
 	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "watch", Logger: (&testkit.Log{}).Logger()})
 	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
@@ -109,7 +125,7 @@ func TestHubReadsFeeds(t *testing.T) {
 	}).Wait()
 	metrics := freeAddress(t)
 	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s", "--insecure",
-		"--gtfs-rt", "../../feeds/gtfsrt/testdata/delijn-detour.txtpb", "--siri-sx", siriFile, "--metrics", metrics)
+		"--gtfs-rt", rtFile, "--siri-sx", siriFile, "--metrics", metrics)
 	got := map[string]halte.StopState{}
 	testkit.WaitFor(t, 20*time.Second, "documents for Rabot and Dampoort", func() bool {
 		for {
