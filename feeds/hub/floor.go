@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/halte-transit/halte/internal/durable"
 )
 
 // floorFile keeps the highest version the hub published, so that a restarted
@@ -38,7 +40,7 @@ func readFloor(dir string) (uint64, error) {
 
 // writeFloor stores v in dir atomically.
 func writeFloor(dir string, v uint64) error {
-	return writeAtomic(dir, floorFile, strconv.FormatUint(v, 10)+"\n")
+	return durable.WriteFile(filepath.Join(dir, floorFile), []byte(strconv.FormatUint(v, 10)+"\n"), 0o600)
 }
 
 // readStops returns the stops stored in dir, none if there are none yet.
@@ -52,27 +54,5 @@ func readStops(dir string) ([]string, error) {
 
 // writeStops stores stops in dir atomically.
 func writeStops(dir string, stops []string) error {
-	return writeAtomic(dir, stopsFile, strings.Join(stops, "\n")+"\n")
-}
-
-// writeAtomic writes a file in dir so that a crash leaves the old or the
-// new content, never a torn one.
-func writeAtomic(dir, name, content string) error {
-	tmp, err := os.CreateTemp(dir, name+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.WriteString(content); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), filepath.Join(dir, name))
+	return durable.WriteFile(filepath.Join(dir, stopsFile), []byte(strings.Join(stops, "\n")+"\n"), 0o600)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/device/level"
+	"github.com/halte-transit/halte/internal/durable"
 )
 
 // Ambient is the street's level, measured by a microphone between the
@@ -37,18 +38,15 @@ type Calibration struct {
 	At         time.Time `json:"at"`
 }
 
-// SaveCalibration writes c into the state folder dir, whole or not at all.
+// SaveCalibration writes c into the state folder dir, durably, and returns
+// the file's path.
 func SaveCalibration(dir string, c Calibration) (string, error) {
 	raw, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return "", err
 	}
 	path := filepath.Join(dir, CalibrationFile)
-	tmp := path + ".new"
-	if err := os.WriteFile(tmp, raw, 0o644); err != nil {
-		return "", err
-	}
-	return path, os.Rename(tmp, path)
+	return path, durable.WriteFile(path, raw, 0o644)
 }
 
 // loadCalibration reads the calibration from the state folder; without

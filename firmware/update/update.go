@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/halte-transit/halte/internal/durable"
 	"github.com/halte-transit/halte/sign"
 )
 
@@ -79,14 +80,14 @@ func Install(path string, binary []byte, m Manifest, previous, stateDir string) 
 	if err != nil {
 		return fmt.Errorf("read the running binary: %w", err)
 	}
-	if err := writeFile(PreviousName(path), old, 0o755); err != nil {
+	if err := durable.WriteFile(PreviousName(path), old, 0o755); err != nil {
 		return err
 	}
 	t, _ := json.Marshal(Trial{Release: m.Release, Previous: previous})
-	if err := writeFile(filepath.Join(stateDir, TrialFile), t, 0o644); err != nil {
+	if err := durable.WriteFile(filepath.Join(stateDir, TrialFile), t, 0o644); err != nil {
 		return err
 	}
-	return writeFile(path, binary, 0o755)
+	return durable.WriteFile(path, binary, 0o755)
 }
 
 // ReadTrial returns the trial record in stateDir; ok is false when there is none.
@@ -110,7 +111,7 @@ func Confirm(stateDir, release string) (bool, error) {
 	}
 	t.Confirmed = true
 	b, _ := json.Marshal(t)
-	return true, writeFile(filepath.Join(stateDir, TrialFile), b, 0o644)
+	return true, durable.WriteFile(filepath.Join(stateDir, TrialFile), b, 0o644)
 }
 
 // Rollback puts PreviousName(path) back in place of path when the trial in
@@ -125,40 +126,8 @@ func Rollback(path, stateDir string) (t Trial, ok bool, err error) {
 	if err != nil {
 		return t, false, fmt.Errorf("the previous binary: %w", err)
 	}
-	if err := writeFile(path, old, 0o755); err != nil {
+	if err := durable.WriteFile(path, old, 0o755); err != nil {
 		return t, false, err
 	}
 	return t, true, os.Remove(filepath.Join(stateDir, TrialFile))
-}
-
-// writeFile writes data to a temporary file beside path, syncs it, and
-// renames it into place, then syncs the folder.
-func writeFile(path string, data []byte, mode os.FileMode) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name())
-	if _, err := f.Write(data); err == nil {
-		err = f.Chmod(mode)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	return d.Sync()
 }
