@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"time"
 )
 
@@ -90,6 +91,19 @@ func (p PCM) WriteWAV(w io.Writer) error {
 	}
 	_, err := w.Write(data)
 	return err
+}
+
+// SaveWAV writes the clip to a WAVE file at path.
+func (p PCM) SaveWAV(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := p.WriteWAV(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // ReadWAV reads a mono 16-bit PCM WAVE stream. The data chunk runs to the end

@@ -18,6 +18,8 @@ const (
 	OperatorAlertsFilter = Root + "/operator/alerts/+"
 	// DeviceStatusFilter matches every device's status.
 	DeviceStatusFilter = Root + "/devices/+/status"
+	// DeviceEventsFilter matches every device's receipts.
+	DeviceEventsFilter = Root + "/devices/+/events"
 	// HubStatus is the hub's retained heartbeat, with a will.
 	HubStatus = Root + "/hub/status"
 )

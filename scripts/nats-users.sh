@@ -42,7 +42,7 @@ case $role in
     hub) pub='"halte.v1.stops.*", "halte.v1.hub.status"'
          sub='"halte.v1.operator.alerts.*", "halte.v1.stops.*"' ;;
     operator) pub='"halte.v1.operator.alerts.*"'; sub='"halte.v1.operator.alerts.*", "halte.v1.devices.*.status"' ;;
-    instructor) pub='"halte.v1.stops.*.trigger"'; sub='"halte.v1.devices.*.events"' ;;
+    instructor) pub='"halte.v1.stops.*.trigger"'; sub='"halte.v1.stops.*", "halte.v1.devices.*.events"' ;;
     app) pub=''; sub='"halte.v1.stops.*", "halte.v1.devices.*.status"' ;;
     device)
         ((${#stops[@]})) || { echo "nats-users: a device needs its --stop ids" >&2; exit 2; }

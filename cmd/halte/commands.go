@@ -19,6 +19,10 @@ Usage:
                                                  becomes ready
   halte say [--here STOP] [--gtfs PATH] [--at TIME] [--lang L] (-f ALERT.json | alert flags)
                                                  what a stop will say about an alert
+  halte route --gtfs PATH (--line ID [--direction 0|1] | --stops A,B,C | -f LESSON.yaml)
+              [--alert FILE]... [--broker URL] [--at TIME] [--lang L]... [--out DIR]
+                                                 what every stop of a route will say: a
+                                                 transcript, and a report with audio
 
 Run "halte COMMAND --help" for a command's flags.
 The broker URL defaults to $HALTE_BROKER (tcp://host:port).
@@ -31,6 +35,7 @@ var commands = map[string]command{
 	"alert":    runAlert,
 	"demo":     runDemo,
 	"say":      runSay,
+	"route":    runRoute,
 	"fleet":    runFleet,
 	"keys":     runKeys,
 	"selftest": runSelftest,

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/halte-transit/halte"
@@ -49,14 +48,7 @@ func runSay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return err
 		}
 	}
-	zone := *tz
-	if zone == "" {
-		zone = net.Timezone
-	}
-	if zone == "" {
-		zone = "Europe/Brussels"
-	}
-	loc, err := time.LoadLocation(zone)
+	loc, err := zoneOf(*tz, net)
 	if err != nil {
 		return usageError(fs, "--tz: %v", err)
 	}
@@ -79,15 +71,7 @@ func runSay(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	f, err := os.Create(*wav)
-	if err != nil {
-		return err
-	}
-	if err := pcm.WriteWAV(f); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return pcm.SaveWAV(*wav)
 }
 
 // stopDocuments is what the device at stop would hold once the hub has

@@ -40,18 +40,7 @@ func TestOnePressSaysTenAlertsBriefly(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	var parts []string
-	testkit.WaitFor(t, 60*time.Second, "the answer to the press", func() bool {
-		parts = nil
-		previous, done := "", false
-		for _, l := range agent.log.Lines("announce") {
-			if text, _ := l["text"].(string); l["trigger"] == "button" && text != previous {
-				parts, previous = append(parts, text), text // a merged part has one line per alert it says
-			}
-			done = done || l["trigger"] == "button" && l["last"] == true
-		}
-		return done
-	})
+	parts := answerToPress(t, agent)
 	answer := strings.Join(parts, " ")
 	words := len(strings.Fields(answer))
 	t.Logf("one press, %d words: %s", words, answer)
@@ -72,4 +61,23 @@ func TestOnePressSaysTenAlertsBriefly(t *testing.T) {
 			t.Errorf("the answer holds %q", wrong)
 		}
 	}
+}
+
+// answerToPress waits until the agent has said the whole of its answer to
+// a press, and returns its parts as said.
+func answerToPress(t *testing.T, agent *process) []string {
+	t.Helper()
+	var parts []string
+	testkit.WaitFor(t, 60*time.Second, "the answer to the press", func() bool {
+		parts = nil
+		previous, done := "", false
+		for _, l := range agent.log.Lines("announce") {
+			if text, _ := l["text"].(string); l["trigger"] == "button" && text != previous {
+				parts, previous = append(parts, text), text // a merged part has one line per alert it says
+			}
+			done = done || l["trigger"] == "button" && l["last"] == true
+		}
+		return done
+	})
+	return parts
 }

@@ -54,6 +54,7 @@ type Network struct {
 
 	children   map[string][]string            // parent station → its stops
 	routeStops map[string]map[string][]string // route → direction → stops its trips call at (sorted)
+	reopen     func() (fs.FS, io.Closer, error)
 }
 
 // Children returns the stops whose parent station is id.
@@ -70,19 +71,33 @@ func (n *Network) RouteDirectionStops(route, direction string) []string {
 
 // Load reads a GTFS feed from a folder or a .zip file.
 func Load(path string) (*Network, error) {
+	fsys, closer, err := openPath(path)
+	if err != nil {
+		return nil, err
+	}
+	defer closer.Close()
+	n, err := LoadFS(fsys, path)
+	if err != nil {
+		return nil, err
+	}
+	n.reopen = func() (fs.FS, io.Closer, error) { return openPath(path) }
+	return n, nil
+}
+
+// openPath opens a GTFS folder or zip file.
+func openPath(path string) (fs.FS, io.Closer, error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, fmt.Errorf("GTFS %s: %w", path, err)
+		return nil, nil, fmt.Errorf("GTFS %s: %w", path, err)
 	}
 	if info.IsDir() {
-		return LoadFS(os.DirFS(path), path)
+		return os.DirFS(path), io.NopCloser(nil), nil
 	}
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return nil, fmt.Errorf("GTFS %s: not a folder nor a zip file: %w", path, err)
+		return nil, nil, fmt.Errorf("GTFS %s: not a folder nor a zip file: %w", path, err)
 	}
-	defer zr.Close()
-	return LoadFS(zr, path)
+	return zr, zr, nil
 }
 
 // LoadFS reads a GTFS feed from the root of fsys; name is used in errors.
@@ -93,6 +108,7 @@ func LoadFS(fsys fs.FS, name string) (*Network, error) {
 		Trips:      map[string]Trip{},
 		children:   map[string][]string{},
 		routeStops: map[string]map[string][]string{},
+		reopen:     func() (fs.FS, io.Closer, error) { return fsys, io.NopCloser(nil), nil },
 	}
 	err := readTable(fsys, "stops.txt", true, []string{"stop_id"}, func(r row) {
 		s := Stop{ID: r.get("stop_id"), Name: r.get("stop_name"), Parent: r.get("parent_station")}

@@ -197,7 +197,7 @@ func (s *State) Plan(stops []string, now time.Time) []halte.StopState {
 	}
 	var docs []halte.StopState
 	for _, stop := range sortedKeys(set) {
-		doc := s.document(stop, now)
+		doc := s.Document(stop, now)
 		d := digest(doc.StopName, doc.Alerts)
 		p, seen := s.published[stop]
 		if seen && p.digest == d || !seen && len(doc.Alerts) == 0 {
@@ -211,7 +211,9 @@ func (s *State) Plan(stops []string, now time.Time) []halte.StopState {
 	return docs
 }
 
-func (s *State) document(stop string, now time.Time) halte.StopState {
+// Document is stop's state document at now, unversioned: the alerts that
+// concern it and have not ended, most severe first.
+func (s *State) Document(stop string, now time.Time) halte.StopState {
 	doc := halte.StopState{Stop: stop, StopName: s.net.Stops[stop].Name, IssuedAt: now.UTC(), Alerts: []halte.Alert{}}
 	for id := range s.byStop[stop] {
 		a := s.alerts[id].alert

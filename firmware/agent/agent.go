@@ -58,8 +58,9 @@ type Announcement struct {
 	Trigger halte.Trigger `json:"trigger"`
 	Text    string        `json:"text"`
 	At      time.Time     `json:"at"`
-	// Last marks the last part of its utterance.
-	Last bool `json:"-"`
+	// Last marks the last part of its utterance, so that whoever asked
+	// (an instructor's trigger) knows the answer is complete.
+	Last bool `json:"last,omitempty"`
 }
 
 // Deps are the agent's outputs and clock. Engine is required; a nil Speaker

@@ -17,8 +17,14 @@ const maxPages = 10
 // policy and phrase book as a running agent, so operators and route
 // instructors hear what travelers will hear.
 func Preview(docs map[string]halte.StopState, lang string, loc *time.Location, lex *phrases.Lexicon, at time.Time) []string {
+	return PreviewPresses(docs, lang, loc, lex, at)[0]
+}
+
+// PreviewPresses is Preview's answer followed by what each "press again"
+// adds, until nothing is left (at most ten answers).
+func PreviewPresses(docs map[string]halte.StopState, lang string, loc *time.Location, lex *phrases.Lexicon, at time.Time) [][]string {
 	r := halte.Rules{Location: loc, Words: phrases.Measure(loc, lex)}
-	return answers(r, docs, at, at, phrases.New(lang, loc, lex))[0]
+	return answers(r, docs, at, at, phrases.New(lang, loc, lex))
 }
 
 // answers is what a device with rules r, holding docs and last in contact
