@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -194,7 +195,7 @@ func loudest(samples []int16) int {
 }
 
 // TestLessonMode: the instructor makes a stop speak and sees its device's
-// receipt; a stop without a device is reported within the wait; --watch
+// receipt, on cue or walking along the route; a stop without a device is reported within the wait; --watch
 // prints a stop's entry again when its document changes.
 func TestLessonMode(t *testing.T) {
 	s := startRouteSite(t)
@@ -205,6 +206,14 @@ func TestLessonMode(t *testing.T) {
 	}
 	if lines := s.agents["200401"].log.Lines("remote trigger"); len(lines) != 1 {
 		t.Errorf("the device logged %d remote triggers, want 1", len(lines))
+	}
+
+	walk := exec.Command(halteBin, append([]string{"route", "--gtfs", sampleGTFS, "--stops", "200701,200401", "--walk", "--wait", "30s"}, instructor...)...)
+	walk.Stdin = strings.NewReader("\nq\n") // Enter at the Kouter, then the lesson ends
+	walked, err := walk.CombinedOutput()
+	if err != nil || !strings.Contains(string(walked), "  device dev-200701 said (nl): Halte Gent Kouter.\n") ||
+		!strings.Contains(string(walked), "Enter: make Gent Gravensteen speak") {
+		t.Fatalf("--walk: %v\n%s", err, walked)
 	}
 
 	start := time.Now()
