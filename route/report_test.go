@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -56,8 +57,8 @@ func TestReportFolder(t *testing.T) {
 			}
 			pcm, err := halte.ReadWAV(f)
 			f.Close()
-			if d, loud := audible(pcm); err != nil || d < 1.5 || loud < 3000 {
-				t.Errorf("%s: %v, %.1f s of sound, peak %d", e.Audio[lang], err, d, loud)
+			if d, loud := testkit.Sounding(pcm); err != nil || d < 1500*time.Millisecond || loud < 3000 {
+				t.Errorf("%s: %v, %v of sound, peak %d", e.Audio[lang], err, d, loud)
 			}
 		}
 	}
@@ -71,22 +72,6 @@ func TestReportFolder(t *testing.T) {
 	if outside := regexp.MustCompile(`(?i)(src|href)="(https?:)?//|<link|<script`).FindString(string(page)); outside != "" {
 		t.Errorf("the report loads %q from outside its folder", outside)
 	}
-}
-
-// audible is how long the clip holds sound (samples over 1 %) and its peak.
-func audible(p halte.PCM) (seconds float64, peak int) {
-	n := 0
-	for _, s := range p.Samples {
-		v := int(s)
-		if v < 0 {
-			v = -v
-		}
-		if v > 327 {
-			n++
-		}
-		peak = max(peak, v)
-	}
-	return float64(n) / float64(p.Rate), peak
 }
 
 // TestReportInABrowser audits the report with axe-core in headless

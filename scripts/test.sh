@@ -2,12 +2,14 @@
 # Runs all of halte's tests against the real parts: Mosquitto (each test
 # starts its own on a free loopback port), espeak-ng, ALSA (into a file, or
 # a PulseAudio null sink paced like a card), bbolt files, headless Chromium
-# with axe-core for the stop's screen, and the public feeds in
+# with axe-core for the stop's screen and the route report, the API's OpenAPI file
+# validated, and the public feeds in
 # ../shared/corpus. The pins are periph's gpiotest fakes.
 #   scripts/test.sh
 # Installs mosquitto, nats-server, apache2-utils (htpasswd), espeak-ng, libasound2-dev, pkg-config, chromium,
 # pulseaudio (with its utilities and ALSA plugin) and npm with apt if
-# missing, and axe-core with npm into ~/.cache/halte; then builds and checks
+# missing, and axe-core and swagger-parser (the OpenAPI validator) with npm
+# into ~/.cache/halte; then builds and checks
 # the packages (scripts/package-test.sh, which installs the cross compilers,
 # qemu-user-static, debootstrap and nfpm).
 set -euo pipefail
@@ -17,12 +19,13 @@ need_go
 need_packages mosquitto nats-server apache2-utils espeak-ng libasound2-dev pkg-config chromium pulseaudio pulseaudio-utils libasound2-plugins sox
 command -v npm >/dev/null || need_packages nodejs npm
 npm_dir=${XDG_CACHE_HOME:-$HOME/.cache}/halte/npm
-if [[ ! -f $npm_dir/node_modules/axe-core/axe.min.js ]]; then
-    echo "halte: installing axe-core (npm) into $npm_dir" >&2
+npm_packages=(axe-core@4 @apidevtools/swagger-parser@12.1.0)
+if [[ ! -f $npm_dir/node_modules/axe-core/axe.min.js || ! -f $npm_dir/node_modules/@apidevtools/swagger-parser/package.json ]]; then
+    echo "halte: installing ${npm_packages[*]} (npm) into $npm_dir" >&2
     mkdir -p "$npm_dir"
-    npm install --prefix "$npm_dir" --no-save --no-audit --no-fund --loglevel=error axe-core@4 >&2
+    npm install --prefix "$npm_dir" --no-save --no-audit --no-fund --loglevel=error "${npm_packages[@]}" >&2
 fi
-export HALTE_AXE=$npm_dir/node_modules/axe-core/axe.min.js
+export HALTE_AXE=$npm_dir/node_modules/axe-core/axe.min.js HALTE_NODE_MODULES=$npm_dir/node_modules
 if [[ ! -d ../shared/corpus ]]; then
     echo "halte: ../shared/corpus is missing; the feed conformance tests will be skipped (and fail in CI)" >&2
 fi

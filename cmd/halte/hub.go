@@ -19,8 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"golang.org/x/time/rate"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/api"
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/feeds/gtfsrt"
 	"github.com/halte-transit/halte/feeds/hub"
@@ -43,8 +45,13 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
 	poll := fs.Duration("poll", 30*time.Second, "how often each feed is fetched (a file is read again)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`address`/metrics (host:port), e.g. 127.0.0.1:9464")
-	var rtFeeds, siriFeeds, headers listFlag
+	httpAddr := fs.String("http", "", "serve the open HTTP API (documented at /openapi.json) at `address` (host:port), e.g. 127.0.0.1:8080")
+	httpRate := fs.Float64("http-rate", 20, "requests per second each API client (an API key, else an address) may make")
+	httpBurst := fs.Int("http-burst", 40, "requests an API client may make at once, above its rate")
+	httpKeys := fs.String("http-keys", "", "a `file` of API keys, one \"KEY NAME\" per line, to count requests by holder; requests without a key stay allowed")
+	var rtFeeds, tripFeeds, siriFeeds, headers listFlag
 	fs.Var(&rtFeeds, "gtfs-rt", "a GTFS-Realtime Alerts feed, `URL or FILE` (protobuf, or its JSON rendering); repeatable")
+	fs.Var(&tripFeeds, "gtfs-rt-trips", "a GTFS-Realtime TripUpdates feed, `URL or FILE`: stops its trips skip become \"not served\" alerts; repeatable")
 	fs.Var(&siriFeeds, "siri-sx", "a SIRI-SX feed, `URL or FILE`; repeatable")
 	fs.Var(&headers, "header", "an HTTP header sent to the feeds, as `NAME=VALUE` (an API key); repeatable")
 	if err := parse(fs, args, stderr); err != nil {
@@ -80,7 +87,8 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	log.Info("GTFS loaded", "path", *gtfsPath, "stops", len(net.Stops), "routes", len(net.Routes))
 	cfg := hub.Config{Connection: opts, Network: net, StateDir: *stateDir, Logger: log,
-		Feeds: feedSources(net, rtFeeds, siriFeeds, header), Poll: *poll, OperatorKeys: sign.Insecure()}
+		Feeds: feedSources(net, rtFeeds, siriFeeds, header), TripFeeds: tripSources(net, tripFeeds, header),
+		Poll: *poll, OperatorKeys: sign.Insecure()}
 	if *insecure {
 		log.Warn("INSECURE: operator alerts are not checked and stop documents are not signed; anyone who can publish can make stops speak")
 	}
@@ -104,7 +112,70 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		log.Info("metrics served", "url", "http://"+*metricsAddr+"/metrics")
 		cfg.Metrics = reg
 	}
+	if *httpAddr != "" {
+		keys, err := readAPIKeys(*httpKeys)
+		if err != nil {
+			return fmt.Errorf("--http-keys: %w", err)
+		}
+		loc, err := zoneOf("", net)
+		if err != nil {
+			return fmt.Errorf("the GTFS's agency_timezone: %w", err)
+		}
+		acfg := api.Config{Network: net, Location: loc, Rate: rate.Limit(*httpRate), Burst: *httpBurst,
+			Keys: keys, Metrics: cfg.Metrics, Logger: log, Languages: []string{defaultLanguage(net)}}
+		if cfg.Key != nil {
+			acfg.Documents = cfg.Key.Verifier()
+		}
+		srv, err := api.New(acfg)
+		if err != nil {
+			return err
+		}
+		if err := serveAPI(ctx, *httpAddr, srv); err != nil {
+			return fmt.Errorf("--http: %w", err)
+		}
+		log.Info("open API served", "url", "http://"+*httpAddr+"/")
+		cfg.Observe = srv.Observe
+	}
 	return hub.Run(ctx, cfg)
+}
+
+// serveAPI serves the API at addr until ctx ends.
+func serveAPI(ctx context.Context, addr string, h http.Handler) error {
+	l, err := gonet.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	go srv.Serve(l)
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	return nil
+}
+
+// readAPIKeys reads a keys file: "KEY NAME" per line, # comments; "" reads none.
+func readAPIKeys(path string) (map[string]string, error) {
+	keys := map[string]string{}
+	if path == "" {
+		return keys, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	for i, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		key, name, ok := strings.Cut(line, " ")
+		if !ok || strings.TrimSpace(name) == "" {
+			return nil, fmt.Errorf("%s line %d: want \"KEY NAME\"", path, i+1)
+		}
+		keys[key] = strings.TrimSpace(name)
+	}
+	return keys, nil
 }
 
 // serveMetrics serves reg's metrics at addr's /metrics until ctx ends.
@@ -141,6 +212,24 @@ func feedSources(net *gtfs.Network, rtFeeds, siriFeeds []string, header http.Hea
 		opts := siri.Options{Prefix: tag("sx", where), Language: net.Language, Location: loc}
 		out = append(out, &source.Source{Name: "siri-sx " + where, Location: where, Header: header,
 			Decode: func(b []byte) ([]halte.FeedAlert, error) { return siri.Decode(b, opts) }})
+	}
+	return out
+}
+
+// tripSources makes a source of each TripUpdates feed; the GTFS gives the
+// line and direction of trips the feed names by trip_id alone.
+func tripSources(net *gtfs.Network, feeds []string, header http.Header) []*source.Source {
+	opts := func(where string) gtfsrt.TripOptions {
+		return gtfsrt.TripOptions{Prefix: tag("tu", where), Trip: func(id string) (string, string, bool) {
+			t, ok := net.Trips[id]
+			return t.Route, t.Direction, ok
+		}}
+	}
+	var out []*source.Source
+	for _, where := range feeds {
+		o := opts(where)
+		out = append(out, &source.Source{Name: "gtfs-rt-trips " + where, Location: where, Header: header,
+			Decode: func(b []byte) ([]halte.FeedAlert, error) { return gtfsrt.DecodeTrips(b, o) }})
 	}
 	return out
 }

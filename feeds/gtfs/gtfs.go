@@ -1,5 +1,5 @@
 // Package gtfs reads the parts of a static GTFS feed that halte needs to
-// place an alert: stops (with parent stations and platforms), routes (short
+// place an alert: stops (with parent stations, platforms and positions), routes (short
 // name and mode), and, from trips and stop_times, which routes serve which
 // stop. It reads a folder or a zip file; stop_times is streamed, not loaded.
 package gtfs
@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/halte-transit/halte"
@@ -23,6 +25,9 @@ type Stop struct {
 	ID     string
 	Name   string
 	Parent string // parent_station, "" when none
+	// Lat and Lon are stop_lat and stop_lon (WGS84 degrees); both 0 when
+	// stops.txt gives no valid position.
+	Lat, Lon float64
 }
 
 // Route is one GTFS route: a line as travelers know it.
@@ -112,6 +117,11 @@ func LoadFS(fsys fs.FS, name string) (*Network, error) {
 	}
 	err := readTable(fsys, "stops.txt", true, []string{"stop_id"}, func(r row) {
 		s := Stop{ID: r.get("stop_id"), Name: r.get("stop_name"), Parent: r.get("parent_station")}
+		lat, errLat := strconv.ParseFloat(r.get("stop_lat"), 64)
+		lon, errLon := strconv.ParseFloat(r.get("stop_lon"), 64)
+		if errLat == nil && errLon == nil && math.Abs(lat) <= 90 && math.Abs(lon) <= 180 {
+			s.Lat, s.Lon = lat, lon
+		}
 		n.Stops[s.ID] = s
 		if s.Parent != "" {
 			n.children[s.Parent] = append(n.children[s.Parent], s.ID)

@@ -30,12 +30,15 @@ func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert, now time.Ti
 			continue
 		}
 		a.Source = source
+		if a.Severity == "" {
+			a.Severity = halte.UnknownSeverity // as a document decodes it, so that its echo matches
+		}
 		a.Lines = s.lines(linesOf(s, fa.Selectors))
 		a.Stops = stopsNamed(fa.Selectors)
 		if old, ok := s.alerts[a.ID]; ok {
 			a.Version = old.alert.Version
 		}
-		if changed := s.put(a, stops); len(changed) > 0 {
+		if changed := s.put(a, stops, origin{feed: source}); len(changed) > 0 {
 			// content changed (or is new): its version grows
 			e := s.alerts[a.ID]
 			e.alert.Version++
@@ -54,6 +57,17 @@ func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert, now time.Ti
 	s.feeds[source] = ids
 	return touched
 }
+
+// FromTrips marks source as a feed of alerts inferred from trips (stops
+// they skip): its alerts give way to an operator's alert on the same line
+// and stop.
+func (s *State) FromTrips(source string) { s.trips[source] = true }
+
+// origin says where an alert in force comes from: an operator (the zero
+// feed) or a feed source.
+type origin struct{ feed string }
+
+var fromOperator = origin{}
 
 // inWindow reports whether now falls in one of the windows (or there are none).
 func inWindow(windows []halte.Period, now time.Time) bool {

@@ -193,3 +193,42 @@ func stopsServed(n *gtfs.Network) map[string]bool {
 	}
 	return out
 }
+
+// A feed alert without a severity (TripUpdates give none) is published
+// once: its echo from the broker matches what the hub holds.
+func TestFeedAlertWithoutSeverityIsPublishedOnce(t *testing.T) {
+	s := hub.NewState(sample.GhentNetwork(), quiet)
+	skip := halte.FeedAlert{Alert: halte.Alert{ID: "tu:skip", Version: 1, Effect: halte.NoService},
+		Selectors: []halte.Selector{{Route: "T1", Direction: "0", Stop: "200401"}}}
+	docs := s.Plan(s.ReplaceFeed("trips", []halte.FeedAlert{skip}, t0), t0)
+	if len(docs) != 1 {
+		t.Fatalf("%d documents, want Gravensteen's", len(docs))
+	}
+	echo := payload(t, docs[0])
+	if s.ObservePublished("200401", echo, false) {
+		if again := s.Plan([]string{"200401"}, t0); len(again) > 0 {
+			t.Fatalf("the echo of Gravensteen's document made the hub publish it again: %+v", again[0])
+		}
+	}
+}
+
+// An operator's alert that names a stop and a line wins over a skip that
+// trips make there on that line; elsewhere on the line the skip stays.
+func TestOperatorAlertWinsOverASkip(t *testing.T) {
+	s := hub.NewState(sample.GhentNetwork(), quiet)
+	s.FromTrips("trips")
+	skips := []halte.FeedAlert{
+		{Alert: halte.Alert{ID: "skip-gravensteen", Version: 1, Effect: halte.NoService}, Selectors: []halte.Selector{{Route: "T1", Stop: "200401"}}},
+		{Alert: halte.Alert{ID: "skip-rabot", Version: 1, Effect: halte.NoService}, Selectors: []halte.Selector{{Route: "T1", Stop: "200501"}}},
+	}
+	s.Plan(s.ReplaceFeed("trips", skips, t0), t0)
+	op := halte.Alert{ID: "works", Version: 1, Effect: halte.Detour, Lines: []halte.Line{{ID: "T1"}}, Stops: []string{"200401"},
+		Header: halte.Text{"nl": "Tram 1 stopt niet aan het Gravensteen."}}
+	docs := byStop(apply(t, s, "works", payload(t, op), t0))
+	if got := ids(docs["200401"]); !slices.Equal(got, []string{"works"}) {
+		t.Fatalf("Gravensteen holds %v, want the operator's alert alone", got)
+	}
+	if got := ids(docs["200501"]); !slices.Equal(got, []string{"skip-rabot", "works"}) {
+		t.Fatalf("Rabot holds %v, want its skip and the operator's line alert", got)
+	}
+}

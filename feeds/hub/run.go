@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -39,6 +40,14 @@ type Config struct {
 	// Feeds are polled for alerts besides the operators'; none means
 	// operators' alerts only.
 	Feeds []*source.Source
+	// TripFeeds are GTFS-Realtime TripUpdates feeds, polled like Feeds,
+	// whose decoder gives the stops that trips skip (gtfsrt.DecodeTrips):
+	// their alerts give way to an operator's on the same line and stop.
+	TripFeeds []*source.Source
+	// Observe, if set, is given every stop document the broker delivers
+	// (the hub's own, as published, and the retained ones), in order: the
+	// HTTP API's view of what devices hold. An empty payload clears the stop.
+	Observe func(stop string, payload []byte)
 	// Poll is how often each feed is fetched; 0 means 30 s.
 	Poll time.Duration
 	// FeedWait is how long, after a start, publishing waits for each feed's
@@ -147,7 +156,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer client.Disconnect(250)
 
-	for _, src := range cfg.Feeds {
+	for _, src := range slices.Concat(cfg.Feeds, cfg.TripFeeds) {
 		go src.Poll(ctx, cfg.Poll,
 			func(alerts []halte.FeedAlert) { push(event{kind: feedEvent, key: src.Name, alerts: alerts}) },
 			func(err error) {
@@ -156,6 +165,9 @@ func Run(ctx context.Context, cfg Config) error {
 			})
 	}
 	state := NewState(cfg.Network, log)
+	for _, src := range cfg.TripFeeds {
+		state.FromTrips(src.Name)
+	}
 	state.Operators, state.Now = cfg.OperatorKeys, cfg.Now
 	if cfg.Key != nil {
 		state.Own = cfg.Key.Verifier()
@@ -179,7 +191,7 @@ func Run(ctx context.Context, cfg Config) error {
 	known := len(state.PublishedStops())
 	synced := false
 	unread := map[string]bool{} // feeds not read since the start
-	for _, src := range cfg.Feeds {
+	for _, src := range slices.Concat(cfg.Feeds, cfg.TripFeeds) {
 		unread[src.Name] = true
 	}
 	feedWait := time.NewTimer(cfg.FeedWait)
@@ -223,6 +235,9 @@ func Run(ctx context.Context, cfg Config) error {
 			case alertEvent:
 				stops = state.ApplyAlert(e.key, e.payload)
 			case stopEvent:
+				if cfg.Observe != nil {
+					cfg.Observe(e.key, e.payload)
+				}
 				if state.ObservePublished(e.key, e.payload, e.retained) {
 					stops = []string{e.key}
 				}

@@ -28,6 +28,7 @@ type State struct {
 	alerts    map[string]entry           // in force, by id, resolved
 	versions  map[string]uint64          // highest version seen per operator alert id, cancels included
 	feeds     map[string][]string        // feed source → ids of its alerts
+	trips     map[string]bool            // feed sources whose alerts are inferred from trips
 	byStop    map[string]map[string]bool // stop → ids of the alerts that concern it
 	published map[string]published       // stop → what its topic holds
 	floor     uint64                     // no document version at or below this
@@ -50,9 +51,11 @@ type State struct {
 
 // entry is an alert in force with the stops it concerns.
 type entry struct {
-	alert  halte.Alert
-	stops  []string
-	digest [32]byte // of the alert without its version, and its stops
+	alert    halte.Alert
+	stops    []string
+	digest   [32]byte // of the alert without its version, and its stops
+	operator bool     // an operator's alert, not a feed's
+	inferred bool     // inferred from trips that skip stops
 }
 
 type published struct {
@@ -67,6 +70,7 @@ func NewState(net *gtfs.Network, log *slog.Logger) *State {
 		alerts:    map[string]entry{},
 		versions:  map[string]uint64{},
 		feeds:     map[string][]string{},
+		trips:     map[string]bool{},
 		byStop:    map[string]map[string]bool{},
 		published: map[string]published{},
 		Rejected:  map[halte.Reason]int{},
@@ -76,14 +80,14 @@ func NewState(net *gtfs.Network, log *slog.Logger) *State {
 
 // put records an alert in force and returns the stops whose documents may
 // change: none when the alert and its stops are as they were.
-func (s *State) put(a halte.Alert, stops []string) []string {
+func (s *State) put(a halte.Alert, stops []string, from origin) []string {
 	bare := a
 	bare.Version = 0
 	b, _ := json.Marshal(struct {
 		A halte.Alert
 		S []string
 	}{bare, stops})
-	e := entry{alert: a, stops: stops, digest: sha256.Sum256(b)}
+	e := entry{alert: a, stops: stops, digest: sha256.Sum256(b), operator: from == fromOperator, inferred: s.trips[from.feed]}
 	if old, ok := s.alerts[a.ID]; ok && old.digest == e.digest {
 		return nil
 	}
@@ -233,8 +237,34 @@ func (s *State) Document(stop string, now time.Time) halte.StopState {
 		}
 		doc.Alerts = append(doc.Alerts, a)
 	}
+	doc.Alerts = slices.DeleteFunc(doc.Alerts, func(a halte.Alert) bool { return s.saidByOperator(stop, a, now) })
 	halte.SortBySeverity(doc.Alerts)
 	return doc
+}
+
+// saidByOperator reports whether a, inferred from trips, is already said at
+// stop by an operator's alert in force that names the stop (or its
+// station): one on the same line, or one that closes the stop to every
+// line. The operator's words win.
+func (s *State) saidByOperator(stop string, a halte.Alert, now time.Time) bool {
+	if !s.alerts[a.ID].inferred {
+		return false
+	}
+	for id := range s.byStop[stop] {
+		o := s.alerts[id].alert
+		if !s.alerts[id].operator || o.Ended(now) || !s.names(o, stop) {
+			continue
+		}
+		if len(o.Lines) == 0 && o.Effect == halte.NoService {
+			return true
+		}
+		for _, l := range o.Lines {
+			if slices.ContainsFunc(a.Lines, func(m halte.Line) bool { return m.ID == l.ID }) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // names reports whether alert a names stop, or the station stop belongs to.

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/halte-transit/halte"
 )
 
 // RequireTool skips the test when a program is missing, or fails it when
@@ -57,6 +59,23 @@ func Audible(t testing.TB, raw string, rate int) (time.Duration, float64) {
 		peak = max(peak, v)
 	}
 	return time.Duration(loud) * time.Second / time.Duration(rate), peak
+}
+
+// Sounding measures a clip: how long it is louder than 1 % of full scale,
+// and its peak.
+func Sounding(p halte.PCM) (time.Duration, int) {
+	n, peak := 0, 0
+	for _, s := range p.Samples {
+		v := int(s)
+		if v < 0 {
+			v = -v
+		}
+		if v > 327 {
+			n++
+		}
+		peak = max(peak, v)
+	}
+	return time.Duration(n) * time.Second / time.Duration(p.Rate), peak
 }
 
 // Corpus returns the path of rel in the shared corpus of public feeds
