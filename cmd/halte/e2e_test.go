@@ -8,6 +8,9 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -112,6 +115,20 @@ func TestHubReadsFeeds(t *testing.T) {
 	if err := os.WriteFile(rtFile, []byte(moved), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// The trips fixture, moved so that it is read at this moment.
+	trips, err := os.ReadFile("../../feeds/gtfsrt/testdata/delijn-trips-skipped.txtpb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shift := now.Unix() - 1796115600 // the fixture's own time
+	tripsFile := filepath.Join(t.TempDir(), "trips.txtpb")
+	trips = regexp.MustCompile(`\b1796\d{6}\b`).ReplaceAllFunc(trips, func(b []byte) []byte {
+		v, _ := strconv.ParseInt(string(b), 10, 64)
+		return []byte(strconv.FormatInt(v+shift, 10))
+	})
+	if err := os.WriteFile(tripsFile, trips, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	docs := make(chan halte.StopState, 100)
 	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "watch", Logger: (&testkit.Log{}).Logger()})
 	if tok := c.Connect(); !tok.WaitTimeout(10*time.Second) || tok.Error() != nil {
@@ -123,23 +140,52 @@ func TestHubReadsFeeds(t *testing.T) {
 			docs <- d
 		}
 	}).Wait()
-	metrics := freeAddress(t)
+	metrics, apiAddr := freeAddress(t), freeAddress(t)
 	startHalte(t, nil, "hub", "--broker", broker.URL, "--gtfs", sampleGTFS, "--poll", "1s", "--insecure",
-		"--gtfs-rt", rtFile, "--siri-sx", siriFile, "--metrics", metrics)
+		"--gtfs-rt", rtFile, "--siri-sx", siriFile, "--gtfs-rt-trips", tripsFile, "--metrics", metrics, "--http", apiAddr)
 	got := map[string]halte.StopState{}
-	testkit.WaitFor(t, 20*time.Second, "documents for Rabot and Dampoort", func() bool {
+	testkit.WaitFor(t, 20*time.Second, "documents for Rabot, Dampoort and Korenmarkt perron 2", func() bool {
 		for {
 			select {
 			case d := <-docs:
 				got[d.Stop] = d
 			default:
-				return len(got["200501"].Alerts) == 2 && len(got["200801"].Alerts) == 1
+				return len(got["200501"].Alerts) == 2 && len(got["200801"].Alerts) == 1 && len(got["200102"].Alerts) == 2
 			}
 		}
 	})
 	if a := got["200801"].Alerts[0]; a.Effect != halte.AccessibilityIssue || !strings.HasPrefix(a.Source, "siri-sx ") {
 		t.Fatalf("Dampoort: %+v", a)
 	}
+	// Rabot: the feed's detour and its "not served", which the trips' skip
+	// does not repeat; Korenmarkt perron 2: the detour and the skip of tram 4.
+	if !slices.ContainsFunc(got["200102"].Alerts, func(a halte.Alert) bool {
+		return a.Effect == halte.NoService && strings.HasPrefix(a.Source, "gtfs-rt-trips ")
+	}) || slices.ContainsFunc(got["200501"].Alerts, func(a halte.Alert) bool { return strings.HasPrefix(a.Source, "gtfs-rt-trips ") }) {
+		t.Fatalf("Korenmarkt perron 2 %+v (want tram 4's skip), Rabot %+v (want no skip)", got["200102"].Alerts, got["200501"].Alerts)
+	}
+
+	// The open API: the state answer holds the document's keys and spoken.
+	var state map[string]json.RawMessage
+	testkit.WaitFor(t, 20*time.Second, "the API's answer for Korenmarkt perron 2", func() bool {
+		resp, err := http.Get("http://" + apiAddr + "/v1/stops/200102?lang=nl,en")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		state = nil
+		return resp.StatusCode == http.StatusOK && json.NewDecoder(resp.Body).Decode(&state) == nil && len(state["alerts"]) > 2
+	})
+	for _, key := range []string{"stop", "stop_name", "version", "issued_at", "alerts", "spoken"} {
+		if _, ok := state[key]; !ok {
+			t.Fatalf("the state answer lacks %q: %s", key, state)
+		}
+	}
+	var spoken map[string][]string
+	if err := json.Unmarshal(state["spoken"], &spoken); err != nil || len(spoken["nl"]) == 0 || len(spoken["en"]) == 0 {
+		t.Fatalf("spoken %s: want language → sentences (%v)", state["spoken"], err)
+	}
+	mustContain(t, "the Dutch sentences", strings.Join(spoken["nl"], " "), "Tram 4 richting Korenmarkt stopt niet aan deze halte")
 	resp, err := http.Get("http://" + metrics + "/metrics")
 	if err != nil {
 		t.Fatalf("the hub's metrics: %v", err)

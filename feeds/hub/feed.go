@@ -38,7 +38,7 @@ func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert, now time.Ti
 		if old, ok := s.alerts[a.ID]; ok {
 			a.Version = old.alert.Version
 		}
-		if changed := s.put(a, stops, origin{feed: source}); len(changed) > 0 {
+		if changed := s.put(a, stops, s.trips[source]); len(changed) > 0 {
 			// content changed (or is new): its version grows
 			e := s.alerts[a.ID]
 			e.alert.Version++
@@ -62,12 +62,6 @@ func (s *State) ReplaceFeed(source string, alerts []halte.FeedAlert, now time.Ti
 // they skip): its alerts give way to an operator's alert on the same line
 // and stop.
 func (s *State) FromTrips(source string) { s.trips[source] = true }
-
-// origin says where an alert in force comes from: an operator (the zero
-// feed) or a feed source.
-type origin struct{ feed string }
-
-var fromOperator = origin{}
 
 // inWindow reports whether now falls in one of the windows (or there are none).
 func inWindow(windows []halte.Period, now time.Time) bool {

@@ -213,7 +213,8 @@ func TestFeedAlertWithoutSeverityIsPublishedOnce(t *testing.T) {
 }
 
 // An operator's alert that names a stop and a line wins over a skip that
-// trips make there on that line; elsewhere on the line the skip stays.
+// trips make there on that line, and so does an alert feed's; elsewhere on
+// the line the skip stays.
 func TestOperatorAlertWinsOverASkip(t *testing.T) {
 	s := hub.NewState(sample.GhentNetwork(), quiet)
 	s.FromTrips("trips")
@@ -230,5 +231,11 @@ func TestOperatorAlertWinsOverASkip(t *testing.T) {
 	}
 	if got := ids(docs["200501"]); !slices.Equal(got, []string{"skip-rabot", "works"}) {
 		t.Fatalf("Rabot holds %v, want its skip and the operator's line alert", got)
+	}
+	feed := halte.FeedAlert{Alert: halte.Alert{ID: "rt:rabot", Version: 1, Effect: halte.NoService, Header: halte.Text{"nl": "Rabot niet bediend"}},
+		Selectors: []halte.Selector{{Route: "T1", Stop: "200501", Direction: "0"}}}
+	docs = byStop(s.Plan(s.ReplaceFeed("delijn", []halte.FeedAlert{feed}, t0), t0))
+	if got := ids(docs["200501"]); !slices.Equal(got, []string{"rt:rabot", "works"}) {
+		t.Fatalf("Rabot holds %v, want the feed's alert instead of the skip", got)
 	}
 }

@@ -47,7 +47,7 @@ func (s *State) ApplyAlert(id string, payload []byte) []string {
 		return s.remove(a.ID)
 	}
 	s.log.Info("operator alert accepted", "alert", a.ID, "version", a.Version, "stops", len(stops))
-	return s.put(a, stops, fromOperator)
+	return s.put(a, stops, false)
 }
 
 func (s *State) reject(id string, err error) {

@@ -54,7 +54,6 @@ type entry struct {
 	alert    halte.Alert
 	stops    []string
 	digest   [32]byte // of the alert without its version, and its stops
-	operator bool     // an operator's alert, not a feed's
 	inferred bool     // inferred from trips that skip stops
 }
 
@@ -79,15 +78,16 @@ func NewState(net *gtfs.Network, log *slog.Logger) *State {
 }
 
 // put records an alert in force and returns the stops whose documents may
-// change: none when the alert and its stops are as they were.
-func (s *State) put(a halte.Alert, stops []string, from origin) []string {
+// change: none when the alert and its stops are as they were. inferred
+// marks an alert inferred from trips.
+func (s *State) put(a halte.Alert, stops []string, inferred bool) []string {
 	bare := a
 	bare.Version = 0
 	b, _ := json.Marshal(struct {
 		A halte.Alert
 		S []string
 	}{bare, stops})
-	e := entry{alert: a, stops: stops, digest: sha256.Sum256(b), operator: from == fromOperator, inferred: s.trips[from.feed]}
+	e := entry{alert: a, stops: stops, digest: sha256.Sum256(b), inferred: inferred}
 	if old, ok := s.alerts[a.ID]; ok && old.digest == e.digest {
 		return nil
 	}
@@ -237,28 +237,28 @@ func (s *State) Document(stop string, now time.Time) halte.StopState {
 		}
 		doc.Alerts = append(doc.Alerts, a)
 	}
-	doc.Alerts = slices.DeleteFunc(doc.Alerts, func(a halte.Alert) bool { return s.saidByOperator(stop, a, now) })
+	doc.Alerts = slices.DeleteFunc(doc.Alerts, func(a halte.Alert) bool { return s.saidElsewhere(stop, a, now) })
 	halte.SortBySeverity(doc.Alerts)
 	return doc
 }
 
-// saidByOperator reports whether a, inferred from trips, is already said at
-// stop by an operator's alert in force that names the stop (or its
-// station): one on the same line, or one that closes the stop to every
-// line. The operator's words win.
-func (s *State) saidByOperator(stop string, a halte.Alert, now time.Time) bool {
+// saidElsewhere reports whether a, inferred from trips, is already said at
+// stop by an alert that an operator or an alert feed gives, in force and
+// naming the stop (or its station): one on the same line, or one that closes
+// the stop to every line. Their words win; the stop says it once.
+func (s *State) saidElsewhere(stop string, a halte.Alert, now time.Time) bool {
 	if !s.alerts[a.ID].inferred {
 		return false
 	}
 	for id := range s.byStop[stop] {
-		o := s.alerts[id].alert
-		if !s.alerts[id].operator || o.Ended(now) || !s.names(o, stop) {
+		e := s.alerts[id]
+		if e.inferred || e.alert.Ended(now) || !s.names(e.alert, stop) {
 			continue
 		}
-		if len(o.Lines) == 0 && o.Effect == halte.NoService {
+		if len(e.alert.Lines) == 0 && e.alert.Effect == halte.NoService {
 			return true
 		}
-		for _, l := range o.Lines {
+		for _, l := range e.alert.Lines {
 			if slices.ContainsFunc(a.Lines, func(m halte.Line) bool { return m.ID == l.ID }) {
 				return true
 			}
