@@ -12,6 +12,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"slices"
 	"time"
 
 	lru "github.com/hashicorp/golang-lru/v2"
@@ -69,6 +70,8 @@ type Config struct {
 type Server struct {
 	cfg      Config
 	store    *store
+	stopIDs  []string // the network's stops, sorted
+	places   places   // those with a position, by latitude
 	mux      *http.ServeMux
 	clients  *limiter
 	audio    *audioCache
@@ -91,6 +94,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
+	if cfg.Lexicon == nil {
+		cfg.Lexicon = phrases.DefaultLexicon() // read once: every answer speaks
+	}
 	if cfg.Speech == nil {
 		cfg.Speech = tts.Espeak{}
 	}
@@ -105,6 +111,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, store: newStore(cfg.Documents, cfg.Logger), mux: http.NewServeMux(),
 		clients: newLimiter(cfg.Rate, cfg.Burst), audio: newAudioCache(256)}
+	for id := range cfg.Network.Stops {
+		s.stopIDs = append(s.stopIDs, id)
+	}
+	slices.Sort(s.stopIDs)
+	s.places = placesOf(cfg.Network)
 	s.exported, _ = lru.New[string, []byte](2)
 	s.count = prometheus.NewCounterVec(prometheus.CounterOpts{Name: "halte_api_requests_total",
 		Help: "API requests answered, by endpoint, HTTP status and client (an API key's holder, or anonymous)."},

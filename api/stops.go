@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -106,42 +105,33 @@ func (s *Server) stops(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "bad_parameter", err.Error())
 		return
 	}
-	var ids []string
-	var distance map[string]float64
-	switch {
-	case q.Get("line") != "":
-		line := q.Get("line")
+	ids := s.stopIDs
+	var onLine map[string]bool
+	if line := q.Get("line"); line != "" {
 		if _, ok := s.cfg.Network.Routes[line]; !ok {
 			writeError(w, http.StatusNotFound, "unknown_line", "there is no line (route_id) "+strconv.Quote(line)+" in the network's GTFS")
 			return
 		}
 		ids = s.cfg.Network.RouteDirectionStops(line, "")
-	default:
-		for id := range s.cfg.Network.Stops {
-			ids = append(ids, id)
+		onLine = map[string]bool{}
+		for _, id := range ids {
+			onLine[id] = true
 		}
-		sort.Strings(ids)
 	}
+	var distance map[string]float64
 	if near := q.Get("near"); near != "" {
 		lat, lon, radius, err := nearParameters(near, q.Get("radius"))
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "bad_parameter", err.Error())
 			return
 		}
-		distance = map[string]float64{}
-		var within []string
-		for _, id := range ids {
-			st := s.cfg.Network.Stops[id]
-			if st.Lat == 0 && st.Lon == 0 {
-				continue
-			}
-			if d := metres(lat, lon, st.Lat, st.Lon); d <= radius {
-				distance[id] = d
-				within = append(within, id)
+		ids, distance = nil, map[string]float64{}
+		for _, p := range s.places.within(lat, lon, radius) {
+			if onLine == nil || onLine[p.id] {
+				ids = append(ids, p.id)
+				distance[p.id] = p.metres
 			}
 		}
-		sort.SliceStable(within, func(i, j int) bool { return distance[within[i]] < distance[within[j]] })
-		ids = within
 	}
 	disrupted := q.Get("disrupted") == "true"
 	var all []stopSummary
@@ -194,13 +184,4 @@ func nearParameters(near, radius string) (lat, lon, r float64, err error) {
 		}
 	}
 	return lat, lon, r, nil
-}
-
-// metres is the great-circle distance between two points.
-func metres(lat1, lon1, lat2, lon2 float64) float64 {
-	const earth = 6371000.0
-	rad := math.Pi / 180
-	dLat, dLon := (lat2-lat1)*rad, (lon2-lon1)*rad
-	h := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
-	return 2 * earth * math.Asin(math.Sqrt(h))
 }

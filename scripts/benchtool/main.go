@@ -8,6 +8,7 @@
 //	benchtool speech --feed F [--gtfs G] --lang en    what one press says at a feed's busiest stop, and its words
 //	benchtool rate                                    the speaking rate of the WAV output, words per minute
 //	benchtool firstword --capture F --log F           publish → first spoken word, from the harness's run
+//	benchtool api --bin bin/halte --stops 35000       the open API under wrk: requests per second and latency
 //
 // Each measuring command prints one JSON object on standard output.
 package main
@@ -23,7 +24,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech|rate|firstword [flags]")
+		fmt.Fprintln(os.Stderr, "usage: benchtool idle|fleet|report|speech|rate|firstword|api [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -42,6 +43,8 @@ func main() {
 		err = rate(ctx, os.Args[2:])
 	case "firstword":
 		err = firstWord(os.Args[2:])
+	case "api":
+		err = api(ctx, os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -2,6 +2,7 @@ package sample
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing/fstest"
 
@@ -13,10 +14,17 @@ import (
 // calling at stopsPerLine stops in each of its two directions, spread over
 // the region so that each stop is served by a few lines.
 func Region(stops, lines, stopsPerLine int) (*gtfs.Network, error) {
+	return gtfs.LoadFS(RegionFiles(stops, lines, stopsPerLine), "generated region")
+}
+
+// RegionFiles are Region's GTFS files. The stops lie on a grid about 100 m
+// apart around Ghent.
+func RegionFiles(stops, lines, stopsPerLine int) fstest.MapFS {
 	var st, rt, tr, tt strings.Builder
-	st.WriteString("stop_id,stop_name\n")
+	st.WriteString("stop_id,stop_name,stop_lat,stop_lon\n")
+	side := int(math.Ceil(math.Sqrt(float64(stops))))
 	for i := range stops {
-		fmt.Fprintf(&st, "s%d,Halte %d\n", i, i)
+		fmt.Fprintf(&st, "s%d,Halte %d,%.5f,%.5f\n", i, i, 51.0+float64(i/side)*0.0009, 3.6+float64(i%side)*0.0014)
 	}
 	rt.WriteString("route_id,route_short_name,route_type\n")
 	tr.WriteString("route_id,service_id,trip_id,direction_id\n")
@@ -35,8 +43,8 @@ func Region(stops, lines, stopsPerLine int) (*gtfs.Network, error) {
 			}
 		}
 	}
-	return gtfs.LoadFS(fstest.MapFS{
+	return fstest.MapFS{
 		"stops.txt": {Data: []byte(st.String())}, "routes.txt": {Data: []byte(rt.String())},
 		"trips.txt": {Data: []byte(tr.String())}, "stop_times.txt": {Data: []byte(tt.String())},
-	}, "generated region")
+	}
 }
