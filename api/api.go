@@ -34,6 +34,11 @@ var OpenAPI []byte
 //go:embed index.html
 var indexPage []byte
 
+// examplePage is a small accessible web app that uses the API from a browser.
+//
+//go:embed web/example.html
+var examplePage []byte
+
 // Config is what the API serves from. Network is required.
 type Config struct {
 	// Network is the static GTFS: the stops, their names and positions, the lines.
@@ -127,6 +132,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.handle("/{$}", s.index)
 	s.handle("/openapi.json", s.openapi)
+	s.handle("/example", s.example)
 	s.handle("/v1/stops", s.stops)
 	s.handle("/v1/stops/{stop}", s.stopState)
 	s.handle("/v1/stops/{stop}/audio", s.stopAudio)
@@ -151,6 +157,12 @@ func (s *Server) index(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=3600")
 	writeCached(w, r, indexPage)
+}
+
+func (s *Server) example(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "public, max-age=3600")
+	writeCached(w, r, examplePage)
 }
 
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {

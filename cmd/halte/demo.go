@@ -20,6 +20,7 @@ import (
 	"github.com/mochi-mqtt/server/v2/listeners"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/api"
 	"github.com/halte-transit/halte/device/audio"
 	"github.com/halte-transit/halte/device/sim"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
@@ -70,14 +71,32 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	apiAddr, err := freeAddress()
+	if err != nil {
+		return err
+	}
+	net := sample.GhentNetwork()
+	loc, err := zoneOf("", net)
+	if err != nil {
+		return err
+	}
+	open, err := api.New(api.Config{Network: net, Documents: keys.hub.Verifier(), Languages: []string{"nl", "fr"}, Location: loc, Logger: log})
+	if err != nil {
+		return err
+	}
+	if err := serveAPI(ctx, apiAddr, open); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "halte demo: broker %s, hub on a sample Ghent GTFS, device at stop %s (Gent Korenmarkt perron 1)\n", broker, demoStop)
 	fmt.Fprintf(stdout, "halte demo: keys made for the demo: operator %s signs alerts, hub %s signs stop documents\n", keys.operator.ID(), keys.hub.ID())
 	fmt.Fprintf(stdout, "halte demo: the stop's screen, with its light and vibration: http://%s/\n", screen)
+	fmt.Fprintf(stdout, "halte demo: the open API for apps: http://%s/ (try http://%s/v1/stops/%s?lang=nl,fr or the example app http://%s/example?stop=%s)\n",
+		apiAddr, apiAddr, demoStop, apiAddr, demoStop)
 
 	done := make(chan struct{}, 2)
 	go func() {
-		hub.Run(ctx, hub.Config{Broker: broker, Network: sample.GhentNetwork(), ClientID: "halte-demo-hub", Logger: log,
-			OperatorKeys: keys.operators, Key: keys.hub})
+		hub.Run(ctx, hub.Config{Broker: broker, Network: net, ClientID: "halte-demo-hub", Logger: log,
+			OperatorKeys: keys.operators, Key: keys.hub, Observe: open.Observe})
 		done <- struct{}{}
 	}()
 	announced := make(chan agent.Announcement, 16)

@@ -32,6 +32,7 @@ func TestDemoWritesWAVs(t *testing.T) {
 		"device says (nl, button): Geen storingen gemeld voor deze halte. Laatste update om ",
 		"the script is over", "halte demo: done",
 		"halte demo: the stop's screen, with its light and vibration: http://127.0.0.1:",
+		"halte demo: the open API for apps: http://127.0.0.1:",
 		"[light] fast blink: 1 alert(s), severe", "[vibration] pulse")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.wav"))
 	if len(files) < 15 {
