@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs"
 	"github.com/halte-transit/halte/route"
 	"github.com/halte-transit/halte/tts"
@@ -27,7 +28,7 @@ type routeFlags struct {
 	hubKeys                      listFlag
 	at                           timeFlag
 	watch, walk                  bool
-	trigger                      string
+	trigger, hubURL              string
 	wait                         time.Duration
 }
 
@@ -41,7 +42,8 @@ func (f *routeFlags) register(fs *flag.FlagSet) {
 	fs.Var(&f.alerts, "alert", "offline: an operator alert JSON `file`, resolved as the hub does; repeatable")
 	fs.Var(&f.rtFeeds, "gtfs-rt", "offline: a GTFS-Realtime Alerts `file`; repeatable")
 	fs.Var(&f.siri, "siri-sx", "offline: a SIRI-SX `file`; repeatable")
-	fs.Var(&f.hubKeys, "hub-keys", "with --broker: a PEM `file` of the hub's public keys; documents it did not sign are reported, as a device refuses them; repeatable")
+	fs.StringVar(&f.hubURL, "hub", "", "read the stops' documents from a hub's open API at `URL` (http://host:port, halte hub --http) instead of a broker")
+	fs.Var(&f.hubKeys, "hub-keys", "with --broker or --hub: a PEM `file` of the hub's public keys; documents it did not sign are reported, as a device refuses them; repeatable")
 	fs.Var(&f.at, "at", "the moment of the lesson, RFC 3339 (default: now)")
 	fs.Var(&f.langs, "lang", "a `language` to check: nl, fr, en or de; repeatable (default: the GTFS agency's, else nl)")
 	fs.StringVar(&f.tz, "tz", "", "time `zone` in which times are said (default: the GTFS agency's, else Europe/Brussels)")
@@ -76,8 +78,11 @@ func runRoute(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !live && (f.watch || f.walk || f.trigger != "") {
 		return usageError(fs, "--watch, --walk and --trigger need --broker: they follow the devices live")
 	}
-	if live && len(f.alerts)+len(f.rtFeeds)+len(f.siri) > 0 {
-		return usageError(fs, "--alert, --gtfs-rt and --siri-sx are for an offline check; with --broker the stops' documents are read from it")
+	if (live || f.hubURL != "") && len(f.alerts)+len(f.rtFeeds)+len(f.siri) > 0 {
+		return usageError(fs, "--alert, --gtfs-rt and --siri-sx are for an offline check; with --broker or --hub the stops' documents are read from there")
+	}
+	if live && f.hubURL != "" {
+		return usageError(fs, "read the documents from --broker or from --hub, not both")
 	}
 	net, err := gtfs.Load(f.gtfsPath)
 	if err != nil {
@@ -105,7 +110,13 @@ func runRoute(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if live {
 		return f.runLive(ctx, r, net, opts, stdout, stderr)
 	}
-	docs, source, err := f.offlineDocuments(ctx, r, net, opts.At)
+	var docs map[string]halte.StopState
+	var source string
+	if f.hubURL != "" {
+		docs, source, err = f.hubDocuments(ctx, r, stderr)
+	} else {
+		docs, source, err = f.offlineDocuments(ctx, r, net, opts.At)
+	}
 	if err != nil {
 		return err
 	}

@@ -28,17 +28,22 @@ type receipt struct {
 	agent.Announcement
 }
 
+// trust checks the documents with the hub's keys, or says that nothing is
+// checked.
+func (f *routeFlags) trust(stderr io.Writer) (*sign.Verifier, error) {
+	if len(f.hubKeys) > 0 {
+		return sign.LoadVerifier(f.hubKeys, nil)
+	}
+	fmt.Fprintln(stderr, "halte route: the documents' signatures are not checked (give --hub-keys to check them as a device does)")
+	return sign.Insecure(), nil
+}
+
 // runLive checks the route on the documents the broker holds, then, as
 // asked, follows them (--watch) or makes stops speak (--trigger, --walk).
 func (f *routeFlags) runLive(ctx context.Context, r route.Route, net *gtfs.Network, opts route.Options, stdout, stderr io.Writer) error {
-	trust := sign.Insecure()
-	if len(f.hubKeys) > 0 {
-		var err error
-		if trust, err = sign.LoadVerifier(f.hubKeys, nil); err != nil {
-			return err
-		}
-	} else {
-		fmt.Fprintln(stderr, "halte route: the documents' signatures are not checked (give --hub-keys to check them as a device does)")
+	trust, err := f.trust(stderr)
+	if err != nil {
+		return err
 	}
 	stops := newLiveStops(trust, stderr)
 	routes := stops.routes(r)

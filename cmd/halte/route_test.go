@@ -23,6 +23,7 @@ import (
 type routeSite struct {
 	broker     *mqtttest.Broker
 	dir        string
+	api        string // the hub's open API, http://host:port
 	alertFiles []string
 	agents     map[string]*process // by stop
 }
@@ -53,7 +54,8 @@ func startRouteSite(t *testing.T) *routeSite {
 		}
 	}
 	s.broker = mqtttest.StartSecured(t, mqtttest.Secured{Users: users, ACL: string(acl)})
-	startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--insecure"}, s.login("hub")...)...)
+	s.api = "http://" + freeAddress(t)
+	startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--insecure", "--http", strings.TrimPrefix(s.api, "http://")}, s.login("hub")...)...)
 	for _, stop := range routeStops {
 		s.agents[stop] = startHalte(t, nil, append([]string{"agent"}, append(s.login("dev-"+stop), "--device", "dev-"+stop, "--stop", stop,
 			"--lang", "nl", "--state-dir", t.TempDir(), "--insecure", "--wav-dir", t.TempDir(), "--http", freeAddress(t))...)...)
@@ -125,9 +127,10 @@ func spoken(transcript, lang string) map[string]string {
 }
 
 // TestRouteCheckSaysWhatTheStopsSay: on tram 1 towards Evergem, the route
-// check, live from the broker with the instructor's credentials and offline
-// from the same alert files, lists the stops in trip order, marks the
-// closed one, and says for each what its agent said to a press.
+// check, live from the broker with the instructor's credentials, from the
+// hub's open API, and offline from the same alert files, lists the stops in
+// trip order, marks the closed one, and says for each what its agent said
+// to a press.
 func TestRouteCheckSaysWhatTheStopsSay(t *testing.T) {
 	s := startRouteSite(t)
 	said := map[string]string{}
@@ -138,7 +141,8 @@ func TestRouteCheckSaysWhatTheStopsSay(t *testing.T) {
 	live := runHalte(t, nil, append([]string{"route", "--gtfs", sampleGTFS, "--line", "T1", "--direction", "0", "--lang", "nl", "--out", out},
 		s.login("instructor")...)...)
 	offline := runHalte(t, nil, "route", "--gtfs", sampleGTFS, "--line", "T1", "--alert", s.alertFiles[0], "--alert", s.alertFiles[1])
-	for name, r := range map[string]result{"live": live, "offline": offline} {
+	fromAPI := runHalte(t, nil, "route", "--gtfs", sampleGTFS, "--line", "T1", "--hub", s.api)
+	for name, r := range map[string]result{"live": live, "offline": offline, "from the API": fromAPI} {
 		if r.code != 0 {
 			t.Fatalf("%s route check: exit %d\n%s", name, r.code, r.stderr)
 		}
@@ -174,8 +178,8 @@ func TestRouteCheckSaysWhatTheStopsSay(t *testing.T) {
 		}
 		pcm, err := halte.ReadWAV(f)
 		f.Close()
-		if err != nil || loudest(pcm.Samples) < 3000 || pcm.Duration() < 2*time.Second {
-			t.Errorf("%s: %v, %s long, peak %d", e.Audio["nl"], err, pcm.Duration(), loudest(pcm.Samples))
+		if sound, peak := testkit.Sounding(pcm); err != nil || peak < 3000 || sound < 1500*time.Millisecond {
+			t.Errorf("%s: %v, %v of sound, peak %d", e.Audio["nl"], err, sound, peak)
 		}
 	}
 	if want := "200601 200201 200701 200101 200401 200501 200901"; strings.Join(order, " ") != want {
@@ -184,14 +188,6 @@ func TestRouteCheckSaysWhatTheStopsSay(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(out, "index.html")); err != nil {
 		t.Error(err)
 	}
-}
-
-func loudest(samples []int16) int {
-	peak := 0
-	for _, v := range samples {
-		peak = max(peak, int(v), -int(v))
-	}
-	return peak
 }
 
 // TestLessonMode: the instructor makes a stop speak and sees its device's
@@ -253,6 +249,8 @@ func TestRouteRefusesWhatItCannotCheck(t *testing.T) {
 		{[]string{"--stops", "200101", "--lang", "es"}, "--lang es: halte speaks nl, fr, en, de"},
 		{[]string{"--stops", "200101", "--alert", bad}, `field "effect": unknown effect "storm"`},
 		{[]string{"--stops", "200101", "--trigger", "200101"}, "need --broker"},
+		{[]string{"--stops", "200101", "--hub", "http://127.0.0.1:1", "--broker", "tcp://127.0.0.1:1"}, "from --broker or from --hub, not both"},
+		{[]string{"--stops", "200101", "--hub", "http://" + freeAddress(t)}, "--hub: "},
 	}
 	for _, c := range cases {
 		r := runHalte(t, nil, append([]string{"route", "--gtfs", sampleGTFS, "--out", out}, c.args...)...)
