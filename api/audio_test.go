@@ -2,12 +2,10 @@ package api_test
 
 import (
 	"bytes"
-	"context"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -15,25 +13,13 @@ import (
 	"github.com/halte-transit/halte/api"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
 	"github.com/halte-transit/halte/internal/testkit"
-	"github.com/halte-transit/halte/tts"
 )
-
-// counting is espeak-ng, counting what it is asked to say.
-type counting struct {
-	tts.Espeak
-	calls atomic.Int64
-}
-
-func (c *counting) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
-	c.calls.Add(1)
-	return c.Espeak.Synthesize(ctx, text, lang, slow)
-}
 
 // The announcement as audio: espeak-ng's speech, synthesized once however
 // many ask for it at the same time.
 func TestAudioIsSynthesizedOnce(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
-	speech := &counting{}
+	speech := &testkit.Espeak{}
 	s, _ := ghentWith(t, siteConfig{speech: speech})
 	s.served(t, "200401")
 	var wg sync.WaitGroup
@@ -63,11 +49,11 @@ func TestAudioIsSynthesizedOnce(t *testing.T) {
 		}
 	}
 	parts := len(answerOf(t, s, "200401").Spoken["nl"])
-	if n := speech.calls.Load(); n != int64(parts) {
+	if n := speech.Runs.Load(); n != int64(parts) {
 		t.Fatalf("espeak-ng was asked %d times for %d sentences asked four times at once, want once each", n, parts)
 	}
 	s.get(t, "/v1/stops/{stop}/audio", "/v1/stops/200401/audio?lang=nl")
-	if n := speech.calls.Load(); n != int64(parts) {
+	if n := speech.Runs.Load(); n != int64(parts) {
 		t.Fatalf("the kept audio was synthesized again (%d calls)", n)
 	}
 }

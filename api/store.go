@@ -2,6 +2,8 @@ package api
 
 import (
 	"log/slog"
+	"maps"
+	"slices"
 	"sort"
 	"sync"
 
@@ -140,7 +142,7 @@ func (s *store) alert(id string) (halte.Alert, []string, bool) {
 	if !ok {
 		return halte.Alert{}, nil, false
 	}
-	return ix.alert, sortedKeys(ix.stops), true
+	return ix.alert, slices.Sorted(maps.Keys(ix.stops)), true
 }
 
 // allAlerts returns every alert held, sorted by id, each with the stops
@@ -152,9 +154,9 @@ func (s *store) allAlerts() ([]halte.Alert, map[string][]string) {
 	named := make(map[string][]string, len(s.alerts))
 	for id, ix := range s.alerts {
 		a := ix.alert
-		a.Stops = sortedKeys(ix.stops)
+		a.Stops = slices.Sorted(maps.Keys(ix.stops))
 		out = append(out, a)
-		named[id] = sortedKeys(ix.named)
+		named[id] = slices.Sorted(maps.Keys(ix.named))
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, named
@@ -165,13 +167,4 @@ func (s *store) generation() uint64 {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	return s.gen
-}
-
-func sortedKeys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

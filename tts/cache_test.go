@@ -5,29 +5,16 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"sync/atomic"
 	"testing"
 
-	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/tts"
 )
 
-// counting is the real espeak-ng, with a count of its runs.
-type counting struct {
-	tts.Espeak
-	runs atomic.Int32
-}
-
-func (c *counting) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
-	c.runs.Add(1)
-	return c.Espeak.Synthesize(ctx, text, lang, slow)
-}
-
 func TestCacheHitsAndSurvivesReopen(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
 	dir := t.TempDir()
-	engine := &counting{}
+	engine := &testkit.Espeak{}
 	c, err := tts.OpenCache(engine, dir, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -41,11 +28,11 @@ func TestCacheHitsAndSurvivesReopen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if engine.runs.Load() != 1 || len(again.Samples) != len(first.Samples) || again.Rate != first.Rate {
-		t.Fatalf("%d engine runs, %d vs %d samples: want one run, the same audio", engine.runs.Load(), len(again.Samples), len(first.Samples))
+	if engine.Runs.Load() != 1 || len(again.Samples) != len(first.Samples) || again.Rate != first.Rate {
+		t.Fatalf("%d engine runs, %d vs %d samples: want one run, the same audio", engine.Runs.Load(), len(again.Samples), len(first.Samples))
 	}
-	if _, err := c.Synthesize(ctx, "Tram 1 rijdt een omleiding.", "nl", true); err != nil || engine.runs.Load() != 2 {
-		t.Fatalf("the slow voice is a different entry: %d runs, %v", engine.runs.Load(), err)
+	if _, err := c.Synthesize(ctx, "Tram 1 rijdt een omleiding.", "nl", true); err != nil || engine.Runs.Load() != 2 {
+		t.Fatalf("the slow voice is a different entry: %d runs, %v", engine.Runs.Load(), err)
 	}
 	reopened, err := tts.OpenCache(engine, dir, 0)
 	if err != nil {

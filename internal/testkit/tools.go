@@ -1,6 +1,7 @@
 package testkit
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -8,11 +9,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/tts"
 )
 
 // RequireTool skips the test when a program is missing, or fails it when
@@ -59,6 +62,18 @@ func Audible(t testing.TB, raw string, rate int) (time.Duration, float64) {
 		peak = max(peak, v)
 	}
 	return time.Duration(loud) * time.Second / time.Duration(rate), peak
+}
+
+// Espeak is the real espeak-ng, counting the texts it is asked to say.
+type Espeak struct {
+	tts.Espeak
+	Runs atomic.Int64
+}
+
+// Synthesize counts the run and has espeak-ng say text.
+func (e *Espeak) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
+	e.Runs.Add(1)
+	return e.Espeak.Synthesize(ctx, text, lang, slow)
 }
 
 // Sounding measures a clip: how long it is louder than 1 % of full scale,
