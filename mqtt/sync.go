@@ -22,7 +22,8 @@ type Route struct {
 }
 
 // SubscribeAndSync subscribes c to each filter of routes, handled by its
-// route, then publishes a marker on the client's own sync topic (QoS 1).
+// route, then publishes a marker on the client's own sync topic (QoS 1,
+// subscribed at the highest QoS of the routes).
 // Because the broker queues a subscription's retained messages before the
 // marker, and paho hands messages over in order, synced runs once the
 // handlers have seen every retained message these subscriptions brought. Call it from Options.OnConnect, so that it runs again
@@ -34,11 +35,14 @@ func SubscribeAndSync(c paho.Client, clientID string, routes map[string]Route, s
 	}
 	want := hex.EncodeToString(marker)
 	syncTopic := SyncTopic(clientID)
-	subs := map[string]byte{syncTopic: 1}
+	subs := map[string]byte{}
+	var highest byte
 	for filter, r := range routes {
 		subs[filter] = r.QoS
+		highest = max(highest, r.QoS)
 		c.AddRoute(filter, r.Handle)
 	}
+	subs[syncTopic] = highest
 	c.AddRoute(syncTopic, func(c paho.Client, m paho.Message) {
 		m.Ack()
 		if string(m.Payload()) == want {

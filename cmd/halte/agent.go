@@ -32,6 +32,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	device := fs.String("device", "", "this device's `name`; overrides the file")
 	stateDir := fs.String("state-dir", "", "`folder` of the state file; overrides the file")
 	httpAddr := fs.String("http", "", "serve the stop's screen at this `address` (host:port), e.g. 127.0.0.1:8080")
+	session := fs.String("session", "", "what the broker keeps between connections: `kept` or none (a clean session at QoS 0, for a NATS cluster); overrides the file")
 	wavDir := fs.String("wav-dir", "", "write announcements as WAV files in this `folder` instead of playing them")
 	var stops, langs listFlag
 	fs.Var(&stops, "stop", "a stop `id` this device speaks for; repeatable; overrides the file")
@@ -65,6 +66,7 @@ func runAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	override(&cfg.Device, *device)
 	override(&cfg.StateDir, *stateDir)
 	override(&cfg.HTTP, *httpAddr)
+	override(&cfg.Session, *session)
 	if len(stops) > 0 {
 		cfg.Stops = stops
 	}

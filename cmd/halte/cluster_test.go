@@ -13,7 +13,8 @@ import (
 )
 
 // TestOnANATSCluster runs the real hub and agents on a 3-node NATS
-// cluster, each client given all three nodes, its own first: an alert
+// cluster, each client given all three nodes, its own first, devices with
+// kept sessions and one without (--session none): an alert
 // published on one node reaches agents on the others; a node killed with
 // SIGKILL during an update, then restarted, leaves every agent with the
 // latest documents; a cancelled alert is not spoken after its cancel was
@@ -41,11 +42,13 @@ func TestOnANATSCluster(t *testing.T) {
 	}
 	hub := startHalte(t, nil, append([]string{"hub", "--gtfs", sampleGTFS, "--key", filepath.Join(keys, "hub.key"),
 		"--operator-keys", filepath.Join(keys, "operator.pub")}, brokers(0)...)...)
-	agent := func(device, stop string, node int) *process {
-		return startHalte(t, nil, append([]string{"agent", "--device", device, "--stop", stop, "--state-dir", t.TempDir(),
-			"--hub-keys", filepath.Join(keys, "hub.pub"), "--wav-dir", t.TempDir()}, brokers(node)...)...)
+	agent := func(device, stop string, node int, more ...string) *process {
+		return startHalte(t, nil, append(append([]string{"agent", "--device", device, "--stop", stop, "--state-dir", t.TempDir(),
+			"--hub-keys", filepath.Join(keys, "hub.pub"), "--wav-dir", t.TempDir()}, brokers(node)...), more...)...)
 	}
-	devices := []*process{agent("on-n1", "200101", 1), agent("on-n2", "200501", 2)}
+	// Two devices with kept sessions, one with none (QoS 0, the retained
+	// documents of each connection): the same guarantees.
+	devices := []*process{agent("on-n1", "200101", 1), agent("on-n2", "200501", 2), agent("clean-n0", "200401", 0, "--session", "none")}
 	publish := func(node int, args ...string) {
 		t.Helper()
 		r := runHalte(t, nil, append(append([]string{"alert", args[0], "--key", filepath.Join(keys, "operator.key")}, brokers(node)...), args[1:]...)...)

@@ -48,6 +48,14 @@ type Config struct {
 	PasswordFile string `yaml:"password_file"`
 	// TLS configures ssl:// connections.
 	TLS mqtt.TLSFiles `yaml:"tls"`
+	// Session is what the broker keeps for the device between connections:
+	// "kept" (or "", a persistent session: the stops' documents at QoS 1,
+	// each acknowledged once committed) or "none" (a clean session, every
+	// subscription at QoS 0: each connection's retained documents carry
+	// the whole truth, and the version check orders them). "none" is for
+	// brokers on which a kept subscription is costly, such as a NATS
+	// cluster (a replicated JetStream consumer for each).
+	Session string `yaml:"session"`
 	// Languages are spoken in this order of preference; none means [nl].
 	Languages []string `yaml:"languages"`
 	// Timezone reads times aloud; "" means Europe/Brussels.
@@ -277,6 +285,9 @@ func (c Config) Validate() error {
 		if len(l) < 2 {
 			return fmt.Errorf("config key languages: %q is not a language (nl, fr, en, de)", l)
 		}
+	}
+	if c.Session != "" && c.Session != "kept" && c.Session != "none" {
+		return fmt.Errorf("config key session: %q; want kept (the broker keeps the device's session) or none (a clean session at QoS 0)", c.Session)
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil {

@@ -21,7 +21,13 @@ func (a *Agent) Run(ctx context.Context) error {
 	clientID := "halte-agent-" + a.cfg.Device
 	synced := make(chan struct{}, 1)
 	// Only the stops' documents are kept for the device while it is away
-	// (QoS 1); the hub's status and triggers matter only when they happen.
+	// (QoS 1, unless the session is none); the hub's status and triggers
+	// matter only when they happen.
+	kept := a.cfg.Session != "none"
+	docQoS := byte(0)
+	if kept {
+		docQoS = 1
+	}
 	routes := map[string]mqtt.Route{
 		mqtt.HubStatus: {QoS: 0, Handle: func(_ paho.Client, m paho.Message) {
 			var st struct{ Online bool }
@@ -32,7 +38,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	}
 	uncommitted := newPending()
 	for _, stop := range a.cfg.Stops {
-		routes[mqtt.StopTopic(stop)] = mqtt.Route{QoS: 1, Handle: func(c paho.Client, m paho.Message) {
+		routes[mqtt.StopTopic(stop)] = mqtt.Route{QoS: docQoS, Handle: func(c paho.Client, m paho.Message) {
 			uncommitted.put(stop, m)
 			a.commit(c, uncommitted)
 		}}
@@ -56,7 +62,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		Username:    a.cfg.Username,
 		Password:    password,
 		TLS:         tlsConfig,
-		KeepSession: true,
+		KeepSession: kept,
 		ManualAck:   true,
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},

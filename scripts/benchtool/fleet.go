@@ -42,6 +42,7 @@ func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
 	kind := fs.String("broker", "mosquitto", "mosquitto (bridged brokers) or nats (a 3-node cluster)")
+	session := fs.String("session", "kept", "the agents' session: kept (QoS 1, acknowledged once stored) or none (a clean session at QoS 0)")
 	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
 	fs.Parse(args)
 	onNATS := *kind == "nats"
@@ -100,7 +101,7 @@ func fleet(ctx context.Context, args []string) error {
 	}
 
 	start := time.Now()
-	f := &flock{reports: make(chan shardReport, 1024)}
+	f := &flock{reports: make(chan shardReport, 1024), session: *session}
 	defer f.stop()
 	for k := range shards {
 		nodes := urls[k%brokers : k%brokers+1]
@@ -146,7 +147,7 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
-		figures["consumers"] = *consumers
+		figures["consumers"], figures["session"] = *consumers, *session
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
@@ -177,6 +178,7 @@ type flock struct {
 	ranges  [][2]int
 	closers []io.Closer
 	reports chan shardReport
+	session string // the agents' (agent.Config.Session)
 }
 
 // start runs a shard of the agents of stops s<from> to s<to-1> on the
@@ -186,7 +188,7 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to))
+	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session)
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

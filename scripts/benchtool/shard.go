@@ -48,6 +48,7 @@ func shard(ctx context.Context, args []string) error {
 	dir := fs.String("dir", "", "where the agents keep their state")
 	from := fs.Int("from", 0, "the first stop number")
 	to := fs.Int("to", 0, "one past the last stop number")
+	session := fs.String("session", "kept", "the agents' session: kept or none")
 	fs.Parse(args)
 	out := json.NewEncoder(os.Stdout)
 	var mu sync.Mutex
@@ -65,7 +66,7 @@ func shard(ctx context.Context, args []string) error {
 	var agents []*agent.Agent
 	for i := *from; i < *to; i++ {
 		a, err := agent.New(agent.Config{Broker: agent.Brokers(strings.Split(*broker, ",")), Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
-			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second,
+			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second, Session: *session,
 			Audio: agent.AudioConfig{Output: "none"}}, agent.Deps{Engine: silence{}, Logger: quiet, OnStored: held.record})
 		if err != nil {
 			report(shardReport{Error: fmt.Sprintf("agent %d of %d: %v", len(agents)+1, *to-*from, err)})
