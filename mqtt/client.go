@@ -90,6 +90,10 @@ type Options struct {
 	// the background (for command-line tools, which call Dial: a refusal
 	// should be told, not waited out).
 	Once bool
+	// Redialled leaves connecting to KeepDialling, first and after every
+	// loss: paho neither retries nor reconnects by itself (a device among
+	// many, whose pauses must grow and differ).
+	Redialled bool
 	// OnConnect runs after every (re)connection: subscribe there.
 	OnConnect func(paho.Client)
 	// Logger receives connection events; nil means slog.Default().
@@ -125,9 +129,9 @@ func NewClient(o Options) paho.Client {
 		SetKeepAlive(30 * time.Second).
 		SetPingTimeout(10 * time.Second).
 		SetConnectTimeout(10 * time.Second).
-		SetConnectRetry(!o.Once).
+		SetConnectRetry(!o.Once && !o.Redialled).
 		SetConnectRetryInterval(2 * time.Second).
-		SetAutoReconnect(true).
+		SetAutoReconnect(!o.Redialled).
 		SetMaxReconnectInterval(30 * time.Second).
 		SetConnectionNotificationHandler(func(_ paho.Client, n paho.ConnectionNotification) {
 			switch f := n.(type) {

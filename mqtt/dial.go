@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"math/rand/v2"
 	"net"
 	"syscall"
 	"time"
@@ -27,6 +28,34 @@ func Dial(ctx context.Context, c paho.Client) error {
 		case <-ctx.Done():
 			return err
 		case <-time.After(time.Second):
+		}
+	}
+}
+
+// KeepDialling connects a client made with Redialled, and connects it
+// again each time the connection is lost, until ctx ends; it tries whatever
+// the broker answers, pausing 2 s after the first failure and twice as
+// long after each next one, up to 30 s, each pause drawn between half and
+// all of that. A fleet that starts together, or loses a node of its
+// cluster together, does not ask the brokers all at once again and again:
+// on a NATS cluster, where each connection loads a session record from
+// JetStream, 35,000 devices retrying in step were not all taken in 12
+// minutes.
+func KeepDialling(ctx context.Context, c paho.Client) {
+	for ctx.Err() == nil {
+		for pause := 2 * time.Second; Connect(ctx, c) != nil; pause = min(2*pause, 30*time.Second) {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(pause/2 + rand.N(pause/2)):
+			}
+		}
+		for c.IsConnectionOpen() { // until the connection is lost
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Second):
+			}
 		}
 	}
 }

@@ -43,6 +43,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	gtfsPath := fs.String("gtfs", "", "static GTFS `path`, a folder or a .zip, to resolve lines and stations to stops")
 	stateDir := fs.String("state-dir", "", "`folder` where the hub keeps the highest version it published, so versions keep growing across restarts")
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
+	publishers := fs.Int("publishers", 1, "how many connections publish the stop documents; on a NATS cluster, which stores each retained document before it reads the next from the same connection, several publish a network-wide change faster (8: 1.5 times, measured on 2 cores)")
 	poll := fs.Duration("poll", 30*time.Second, "how often each feed is fetched (a file is read again)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`address`/metrics (host:port), e.g. 127.0.0.1:9464")
 	httpAddr := fs.String("http", "", "serve the open HTTP API (documented at /openapi.json) at `address` (host:port), e.g. 127.0.0.1:8080")
@@ -88,7 +89,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	log.Info("GTFS loaded", "path", *gtfsPath, "stops", len(net.Stops), "routes", len(net.Routes))
 	cfg := hub.Config{Connection: opts, Network: net, StateDir: *stateDir, Logger: log,
 		Feeds: feedSources(net, rtFeeds, siriFeeds, header), TripFeeds: tripSources(net, tripFeeds, header),
-		Poll: *poll, OperatorKeys: sign.Insecure()}
+		Poll: *poll, OperatorKeys: sign.Insecure(), Publishers: *publishers}
 	if *insecure {
 		log.Warn("INSECURE: operator alerts are not checked and stop documents are not signed; anyone who can publish can make stops speak")
 	}

@@ -3,8 +3,10 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"hash/crc32"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -58,8 +60,9 @@ func (o *outbox) take() []halte.StopState {
 }
 
 // send publishes what is put, signed with key if there is one, and counts
-// it in stats, until ctx ends.
-func (o *outbox) send(ctx context.Context, c paho.Client, key *sign.Signer, stats *metrics, log *slog.Logger) {
+// it in stats, until ctx ends. Each stop's documents go out on the same one
+// of the clients, so that they keep their order.
+func (o *outbox) send(ctx context.Context, clients []paho.Client, key *sign.Signer, stats *metrics, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
@@ -67,9 +70,19 @@ func (o *outbox) send(ctx context.Context, c paho.Client, key *sign.Signer, stat
 		case <-o.wake:
 		}
 		docs, t0 := o.take(), time.Now()
-		n := publish(ctx, c, docs, key, log)
-		stats.sent(n, len(docs), time.Since(t0))
-		log.Info("stop documents published", "documents", n, "of", len(docs))
+		shares := make([][]halte.StopState, len(clients))
+		for _, d := range docs {
+			k := int(crc32.ChecksumIEEE([]byte(d.Stop)) % uint32(len(clients)))
+			shares[k] = append(shares[k], d)
+		}
+		var wg sync.WaitGroup
+		var n atomic.Int64
+		for k, share := range shares {
+			wg.Go(func() { n.Add(int64(publish(ctx, clients[k], share, key, log))) })
+		}
+		wg.Wait()
+		stats.sent(int(n.Load()), len(docs), time.Since(t0))
+		log.Info("stop documents published", "documents", n.Load(), "of", len(docs))
 	}
 }
 

@@ -18,8 +18,15 @@ import (
 
 // A network-wide alert in a region reaches every stop's document, twice in
 // a row: the hub keeps reading the broker (its own documents come back to
-// it) while thousands of its publications wait for acknowledgement.
+// it) while thousands of its publications wait for acknowledgement; the
+// same with the documents shared among three publishing connections.
 func TestRegionWideAlertsReachEveryStop(t *testing.T) {
+	for _, publishers := range []int{1, 3} {
+		t.Run(fmt.Sprintf("%d publishers", publishers), func(t *testing.T) { regionWide(t, publishers) })
+	}
+}
+
+func regionWide(t *testing.T, publishers int) {
 	const stops = 5000
 	net, err := sample.Region(stops, stops/40, 40)
 	if err != nil {
@@ -31,7 +38,8 @@ func TestRegionWideAlertsReachEveryStop(t *testing.T) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		hub.Run(ctx, hub.Config{Broker: broker.URL, Network: net, ClientID: "region-hub", Logger: (&testkit.Log{}).Logger(), OperatorKeys: sign.Insecure()})
+		hub.Run(ctx, hub.Config{Broker: broker.URL, Network: net, ClientID: "region-hub", Logger: (&testkit.Log{}).Logger(), OperatorKeys: sign.Insecure(),
+			Publishers: publishers})
 	}()
 	t.Cleanup(func() { cancel(); <-done })
 

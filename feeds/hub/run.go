@@ -48,6 +48,12 @@ type Config struct {
 	// (the hub's own, as published, and the retained ones), in order: the
 	// HTTP API's view of what devices hold. An empty payload clears the stop.
 	Observe func(stop string, payload []byte)
+	// Publishers is how many connections publish the documents, each stop
+	// always on the same one; 0 means 1. A broker that stores each
+	// retained message before it reads the next from the same connection
+	// (a NATS cluster, which replicates it first) publishes a network-wide
+	// change faster over several.
+	Publishers int
 	// Poll is how often each feed is fetched; 0 means 30 s.
 	Poll time.Duration
 	// FeedWait is how long, after a start, publishing waits for each feed's
@@ -155,6 +161,17 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer client.Disconnect(250)
+	publishers := []paho.Client{client}
+	for i := 2; i <= cfg.Publishers; i++ {
+		more := opts
+		more.ClientID, more.Will, more.OnConnect = fmt.Sprintf("%s-publisher-%d", opts.ClientID, i), nil, nil
+		c := mqtt.NewClient(more)
+		if err := mqtt.Connect(ctx, c); err != nil {
+			return err
+		}
+		defer c.Disconnect(250)
+		publishers = append(publishers, c)
+	}
 
 	for _, src := range slices.Concat(cfg.Feeds, cfg.TripFeeds) {
 		go src.Poll(ctx, cfg.Poll,
@@ -207,7 +224,7 @@ func Run(ctx context.Context, cfg Config) error {
 		return fmt.Errorf("hub metrics: %w", err)
 	}
 	out := newOutbox()
-	go out.send(ctx, client, cfg.Key, stats, log)
+	go out.send(ctx, publishers, cfg.Key, stats, log)
 	beat := func() { client.Publish(mqtt.HubStatus, 1, true, statusPayload(true, cfg.Now(), state, feedErrors)) }
 	beat()
 	for {

@@ -64,6 +64,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		TLS:         tlsConfig,
 		KeepSession: kept,
 		ManualAck:   true,
+		Redialled:   true, // KeepDialling connects, and again after a loss, with growing pauses
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
@@ -81,7 +82,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	a.mu.Unlock()
 	go a.watchAudio(ctx, 2*time.Second)
 	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
-	client.Connect() // retries in the background; the device works offline meanwhile
+	go mqtt.KeepDialling(ctx, client) // the device works offline meanwhile
 	defer func() {
 		if client.IsConnectionOpen() {
 			client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)

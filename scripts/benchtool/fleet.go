@@ -42,6 +42,8 @@ func fleet(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("fleet", flag.ExitOnError)
 	n := fs.Int("agents", 500, "how many agents")
 	kind := fs.String("broker", "mosquitto", "mosquitto (bridged brokers) or nats (a 3-node cluster)")
+	fs.DurationVar(&deliveryDeadline, "deadline", deliveryDeadline, "how long an alert may take to reach every agent")
+	natsPublishers := fs.Int("publishers", 8, "on nats, the hub's publishing connections (halte hub --publishers)")
 	session := fs.String("session", "kept", "the agents' session: kept (QoS 1, acknowledged once stored) or none (a clean session at QoS 0)")
 	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
 	fs.Parse(args)
@@ -91,7 +93,11 @@ func fleet(ctx context.Context, args []string) error {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: quiet, OperatorKeys: sign.Insecure()})
+	publishers := 1
+	if onNATS {
+		publishers = *natsPublishers
+	}
+	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: quiet, OperatorKeys: sign.Insecure(), Publishers: publishers})
 	op := mqtt.NewClient(mqtt.Options{Broker: urls[0], ClientID: "fleet-operator", Logger: quiet})
 	if err := mqtt.Connect(ctx, op); err != nil {
 		return err
@@ -147,7 +153,7 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
-		figures["consumers"], figures["session"] = *consumers, *session
+		figures["consumers"], figures["session"], figures["publishers"] = *consumers, *session, publishers
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
@@ -168,8 +174,9 @@ func fleet(ctx context.Context, args []string) error {
 	return json.NewEncoder(os.Stdout).Encode(figures)
 }
 
-// deliveryDeadline bounds how long a shard waits for its last agent.
-const deliveryDeadline = 2 * time.Minute
+// deliveryDeadline bounds how long a shard waits for its last agent
+// (--deadline).
+var deliveryDeadline = 2 * time.Minute
 
 // flock is the shard processes and what they report.
 type flock struct {
@@ -188,7 +195,7 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session)
+	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session, "--deadline", deliveryDeadline.String())
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

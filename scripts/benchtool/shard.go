@@ -49,6 +49,7 @@ func shard(ctx context.Context, args []string) error {
 	from := fs.Int("from", 0, "the first stop number")
 	to := fs.Int("to", 0, "one past the last stop number")
 	session := fs.String("session", "kept", "the agents' session: kept or none")
+	fs.DurationVar(&deliveryDeadline, "deadline", deliveryDeadline, "how long an alert may take to reach every agent")
 	fs.Parse(args)
 	out := json.NewEncoder(os.Stdout)
 	var mu sync.Mutex
