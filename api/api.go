@@ -63,7 +63,7 @@ type Config struct {
 	// request may go without a key, but an unknown key is refused.
 	Keys map[string]string
 	// Metrics is where requests are counted, by endpoint, status and
-	// client; nil means nowhere.
+	// client, and the documents refused; nil means nowhere.
 	Metrics prometheus.Registerer
 	// Logger receives the API's log; nil means slog.Default().
 	Logger *slog.Logger
@@ -114,7 +114,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Burst == 0 {
 		cfg.Burst = 40
 	}
-	s := &Server{cfg: cfg, store: newStore(cfg.Documents, cfg.Logger), mux: http.NewServeMux(),
+	refused := prometheus.NewCounter(prometheus.CounterOpts{Name: "halte_api_documents_refused_total",
+		Help: "Stop documents the API did not take from the broker: not signed by the hub, or not valid."})
+	s := &Server{cfg: cfg, store: newStore(cfg.Documents, refused, cfg.Logger), mux: http.NewServeMux(),
 		clients: newLimiter(cfg.Rate, cfg.Burst), audio: newAudioCache(256)}
 	for id := range cfg.Network.Stops {
 		s.stopIDs = append(s.stopIDs, id)
@@ -126,8 +128,10 @@ func New(cfg Config) (*Server, error) {
 		Help: "API requests answered, by endpoint, HTTP status and client (an API key's holder, or anonymous)."},
 		[]string{"endpoint", "code", "client"})
 	if cfg.Metrics != nil {
-		if err := cfg.Metrics.Register(s.count); err != nil {
-			return nil, err
+		for _, c := range []prometheus.Collector{s.count, refused} {
+			if err := cfg.Metrics.Register(c); err != nil {
+				return nil, err
+			}
 		}
 	}
 	s.handle("/{$}", s.index)

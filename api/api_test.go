@@ -3,6 +3,7 @@ package api_test
 import (
 	"bufio"
 	"bytes"
+	"crypto/ed25519"
 	"encoding/json"
 	"net/http"
 	"os"
@@ -17,6 +18,7 @@ import (
 	"github.com/halte-transit/halte/feeds/source"
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/internal/testkit"
+	"github.com/halte-transit/halte/sign"
 )
 
 // tripsRead is when the Ghent trips fixture was read: 10:00 in Brussels on
@@ -472,3 +474,33 @@ func (es *eventStream) next(t *testing.T) event {
 }
 
 func jsonNumber(v uint64) string { b, _ := json.Marshal(v); return string(b) }
+
+// A document the hub did not sign (or that does not decode) is not served:
+// it is logged, counted, and the stop's answer stays as it was.
+func TestForgedDocumentIsRefused(t *testing.T) {
+	s, _ := ghent(t)
+	s.served(t, "200401")
+	before := answerOf(t, s, "200401")
+	_, other, _ := ed25519.GenerateKey(nil)
+	forger, _ := sign.NewSigner(other)
+	forged := before.StopState
+	forged.Version++
+	forged.Alerts = nil
+	raw, _ := json.Marshal(forged)
+	signed, _ := forger.Sign(raw)
+	s.api.Observe("200401", signed)
+	s.api.Observe("200401", []byte(`{"stop":"200401","version":"soon"}`))
+	if after := answerOf(t, s, "200401"); after.Version != before.Version || len(after.Alerts) != len(before.Alerts) {
+		t.Fatalf("after a forged document the answer is version %d with %d alerts, was %d with %d", after.Version, len(after.Alerts), before.Version, len(before.Alerts))
+	}
+	families, _ := s.metrics.Gather()
+	refused := 0.0
+	for _, f := range families {
+		if f.GetName() == "halte_api_documents_refused_total" {
+			refused = f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	if refused != 2 {
+		t.Fatalf("halte_api_documents_refused_total = %v, want 2", refused)
+	}
+}

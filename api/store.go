@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/sign"
 )
@@ -23,7 +25,7 @@ type store struct {
 	alerts  map[string]*indexed
 	changed map[string]chan struct{} // closed when the stop's document changes
 	gen     uint64                   // grows with every change
-	refused int
+	refused prometheus.Counter       // documents that did not verify or decode
 }
 
 // held is one stop's document as the broker holds it.
@@ -40,11 +42,11 @@ type indexed struct {
 	named map[string]bool
 }
 
-func newStore(v *sign.Verifier, log *slog.Logger) *store {
+func newStore(v *sign.Verifier, refused prometheus.Counter, log *slog.Logger) *store {
 	if v == nil {
 		v = sign.Insecure()
 	}
-	return &store{verifier: v, log: log, docs: map[string]held{}, alerts: map[string]*indexed{}, changed: map[string]chan struct{}{}}
+	return &store{verifier: v, refused: refused, log: log, docs: map[string]held{}, alerts: map[string]*indexed{}, changed: map[string]chan struct{}{}}
 }
 
 // observe takes a stop document as the broker delivers it. A payload that
@@ -61,9 +63,7 @@ func (s *store) observe(stop string, payload []byte) {
 			err = &halte.InputError{Reason: halte.ReasonInvalid, Field: "stop", Problem: "document for stop " + h.doc.Stop + " on the topic of stop " + stop}
 		}
 		if err != nil {
-			s.mu.Lock()
-			s.refused++
-			s.mu.Unlock()
+			s.refused.Inc()
 			s.log.Warn("stop document not served by the API", "stop", stop, "err", err)
 			return
 		}
