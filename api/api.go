@@ -99,9 +99,6 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Location == nil {
 		cfg.Location = time.UTC
 	}
-	if cfg.Lexicon == nil {
-		cfg.Lexicon = phrases.DefaultLexicon() // read once: every answer speaks
-	}
 	if cfg.Speech == nil {
 		cfg.Speech = tts.Espeak{}
 	}
@@ -134,9 +131,9 @@ func New(cfg Config) (*Server, error) {
 			}
 		}
 	}
-	s.handle("/{$}", s.index)
-	s.handle("/openapi.json", s.openapi)
-	s.handle("/example", s.example)
+	s.handle("/{$}", static("text/html; charset=utf-8", indexPage))
+	s.handle("/openapi.json", static("application/json", OpenAPI))
+	s.handle("/example", static("text/html; charset=utf-8", examplePage))
 	s.handle("/v1/stops", s.stops)
 	s.handle("/v1/stops/{stop}", s.stopState)
 	s.handle("/v1/stops/{stop}/audio", s.stopAudio)
@@ -157,22 +154,13 @@ func (s *Server) Observe(stop string, payload []byte) { s.store.observe(stop, pa
 // ServeHTTP answers a request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
 
-func (s *Server) index(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	writeCached(w, r, indexPage)
-}
-
-func (s *Server) example(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	writeCached(w, r, examplePage)
-}
-
-func (s *Server) openapi(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "public, max-age=3600")
-	writeCached(w, r, OpenAPI)
+// static answers with an embedded file, kept for an hour.
+func static(contentType string, body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		writeCached(w, r, body)
+	}
 }
 
 func knownLanguage(lang string) bool {

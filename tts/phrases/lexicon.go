@@ -5,8 +5,10 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -50,8 +52,19 @@ const (
 var sections = map[string]position{"[anywhere]": anywhere, "[after a name]": afterName,
 	"[before a name]": beforeName, "[before a number]": beforeNumber, "[end of a word]": wordEnd}
 
-// DefaultLexicon returns the built-in lexicon of every language.
+// DefaultLexicon returns the built-in lexicon of every language, a copy of
+// its own that Load may extend.
 func DefaultLexicon() *Lexicon {
+	l := &Lexicon{entries: make(map[string][]entry, len(Languages))}
+	for lang, entries := range builtin().entries {
+		l.entries[lang] = slices.Clone(entries)
+	}
+	return l
+}
+
+// builtin is the built-in lexicon, read once: every phrase book without a
+// lexicon of its own starts from it.
+var builtin = sync.OnceValue(func() *Lexicon {
 	l := &Lexicon{entries: map[string][]entry{}}
 	for _, lang := range Languages {
 		f, err := builtinLexicon.Open("lexicon/" + lang + ".txt")
@@ -64,7 +77,7 @@ func DefaultLexicon() *Lexicon {
 		f.Close()
 	}
 	return l
-}
+})
 
 // Load adds the entries of a lexicon file for lang. An error names the line.
 func (l *Lexicon) Load(lang string, r io.Reader) error {
