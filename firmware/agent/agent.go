@@ -95,6 +95,8 @@ type Agent struct {
 	ready  chan struct{}      // closed once the agent speaks
 	probes chan chan struct{} // Alive's questions to the policy loop
 
+	statusMu sync.Mutex // orders the status messages (publishStatus)
+
 	mu          sync.Mutex
 	docs        map[string]halte.StopState
 	lastContact time.Time

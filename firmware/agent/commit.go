@@ -6,8 +6,6 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
-
-	"github.com/halte-transit/halte/mqtt"
 )
 
 // pending holds, per stop, the newest document message not yet committed
@@ -62,7 +60,7 @@ func (a *Agent) commit(c paho.Client, p *pending) {
 		committed = true
 	}
 	if committed {
-		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+		a.publishStatus(c, true)
 	}
 }
 

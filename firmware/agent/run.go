@@ -68,7 +68,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
-			c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+			a.publishStatus(c, true)
 			mqtt.KeepSubscribed(c, clientID, routes, func() {
 				select {
 				case synced <- struct{}{}:
@@ -78,14 +78,14 @@ func (a *Agent) Run(ctx context.Context) error {
 		},
 	})
 	a.mu.Lock()
-	a.healthSent = func() { client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true)) }
+	a.healthSent = func() { a.publishStatus(client, true) }
 	a.mu.Unlock()
 	go a.watchAudio(ctx, 2*time.Second)
 	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
 	go mqtt.KeepDialling(ctx, client) // the device works offline meanwhile
 	defer func() {
 		if client.IsConnectionOpen() {
-			client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)
+			a.publishStatus(client, false).WaitTimeout(time.Second)
 		}
 		client.Disconnect(250)
 	}()
@@ -142,52 +142,4 @@ func (a *Agent) serveScreen(ctx context.Context) error {
 	}()
 	a.log.Info("screen served", "url", "http://"+l.Addr().String()+"/")
 	return nil
-}
-
-// statusPayload is the device's retained status: whether it is online, the
-// version it holds of each stop's document, the alerts it holds (by id, their
-// version) and when each was last played, what its light shows, and its
-// counters.
-// health is a part's state in the status: "ok", or why it fails.
-func health(err error) string {
-	if err != nil {
-		return err.Error()
-	}
-	return "ok"
-}
-
-func (a *Agent) statusPayload(online bool) []byte {
-	a.mu.Lock()
-	versions := map[string]uint64{}
-	alerts := map[string]uint64{}
-	announced := map[string]heard{}
-	for stop, doc := range a.docs {
-		versions[stop] = doc.Version
-		for _, al := range doc.Alerts {
-			alerts[al.ID] = al.Version
-			if h, ok := a.announced[al.ID]; ok {
-				announced[al.ID] = h
-			}
-		}
-	}
-	signal := a.signal
-	audio, store := health(a.audioErr), health(a.storeErr)
-	a.mu.Unlock()
-	stats := a.Stats()
-	b, _ := json.Marshal(struct {
-		Online    bool                 `json:"online"`
-		Device    string               `json:"device"`
-		Release   string               `json:"release,omitempty"`
-		Stops     []string             `json:"stops"`
-		Versions  map[string]uint64    `json:"versions"`
-		Alerts    map[string]uint64    `json:"alerts"`
-		Announced map[string]heard     `json:"announced"`
-		Signal    halte.Signal         `json:"signal"`
-		Audio     string               `json:"audio"`
-		Store     string               `json:"store"`
-		Applied   int                  `json:"applied"`
-		Rejected  map[halte.Reason]int `json:"rejected"`
-		At        time.Time            `json:"at"`
-	}{online, a.cfg.Device, a.deps.Release, a.cfg.Stops, versions, alerts, announced, signal, audio, store, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
-	return b
 }

@@ -112,7 +112,7 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 				noted = a.noteAnnounced(ann) || noted
 			}
 			if noted {
-				client.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+				a.publishStatus(client, true)
 			}
 		}
 		cancel()

@@ -1,0 +1,69 @@
+package agent
+
+import (
+	"encoding/json"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte"
+	"github.com/halte-transit/halte/mqtt"
+)
+
+// publishStatus hands the device's retained status to the client. Each
+// status is made and handed over under one lock, so that a status made
+// earlier never reaches the broker after a newer one (a played announcement
+// racing a store fault once left "store: ok" retained).
+func (a *Agent) publishStatus(c paho.Client, online bool) paho.Token {
+	a.statusMu.Lock()
+	defer a.statusMu.Unlock()
+	return c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(online))
+}
+
+// statusPayload is the device's retained status: whether it is online, the
+// version it holds of each stop's document, the alerts it holds (by id, their
+// version) and when each was last played, what its light shows, the health
+// of its parts, and its counters.
+func (a *Agent) statusPayload(online bool) []byte {
+	a.mu.Lock()
+	versions := map[string]uint64{}
+	alerts := map[string]uint64{}
+	announced := map[string]heard{}
+	for stop, doc := range a.docs {
+		versions[stop] = doc.Version
+		for _, al := range doc.Alerts {
+			alerts[al.ID] = al.Version
+			if h, ok := a.announced[al.ID]; ok {
+				announced[al.ID] = h
+			}
+		}
+	}
+	signal := a.signal
+	audio, store := health(a.audioErr), health(a.storeErr)
+	a.mu.Unlock()
+	stats := a.Stats()
+	b, _ := json.Marshal(struct {
+		Online    bool                 `json:"online"`
+		Device    string               `json:"device"`
+		Release   string               `json:"release,omitempty"`
+		Stops     []string             `json:"stops"`
+		Versions  map[string]uint64    `json:"versions"`
+		Alerts    map[string]uint64    `json:"alerts"`
+		Announced map[string]heard     `json:"announced"`
+		Signal    halte.Signal         `json:"signal"`
+		Audio     string               `json:"audio"`
+		Store     string               `json:"store"`
+		Applied   int                  `json:"applied"`
+		Rejected  map[halte.Reason]int `json:"rejected"`
+		At        time.Time            `json:"at"`
+	}{online, a.cfg.Device, a.deps.Release, a.cfg.Stops, versions, alerts, announced, signal, audio, store, stats.Applied, stats.Rejected, a.deps.Now().UTC()})
+	return b
+}
+
+// health is a part's state in the status: "ok", or why it fails.
+func health(err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return "ok"
+}
