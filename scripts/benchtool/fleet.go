@@ -226,14 +226,28 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 // ready waits until every shard's agents are ready, and returns how many
 // agents are, and why not all, if not.
 func (f *flock) ready() (agents int, limit string) {
-	for range f.shards {
-		r := <-f.reports
-		agents += r.Ready
-		if r.Error != "" && limit == "" {
-			limit = r.Error
+	start, tick := time.Now(), time.NewTicker(15*time.Second)
+	defer tick.Stop()
+	for done := 0; done < len(f.shards); {
+		select {
+		case r := <-f.reports:
+			done++
+			agents += r.Ready
+			if r.Error != "" && limit == "" {
+				limit = r.Error
+			}
+			progress("%d of %d shard processes have all their agents ready (%d agents), after %.0f s", done, len(f.shards), agents, time.Since(start).Seconds())
+		case <-tick.C:
+			progress("waiting for the agents to connect and sync: %d of %d shard processes ready, after %.0f s", done, len(f.shards), time.Since(start).Seconds())
 		}
 	}
 	return agents, limit
+}
+
+// progress tells the person running a long benchmark where it is (on
+// standard error: standard output is the figures).
+func progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "benchtool fleet: "+format+"\n", args...)
 }
 
 // deliver publishes an operator alert, has the shards watch the stops'
@@ -260,8 +274,16 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 	}
 	var out []time.Duration
 	missing := 0
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
 	for done := 0; done < len(f.shards); {
-		r := <-f.reports
+		var r shardReport
+		select {
+		case r = <-f.reports:
+		case <-tick.C:
+			progress("alert %s: %d of %d agents hold it, after %.0f s", a.ID, len(out), len(stops), time.Since(t0).Seconds())
+			continue
+		}
 		switch {
 		case r.Alert == a.ID:
 			out = append(out, time.Unix(0, r.At).Sub(t0))
