@@ -96,6 +96,7 @@ type Agent struct {
 	probes chan chan struct{} // Alive's questions to the policy loop
 
 	statusMu sync.Mutex // orders the status messages (publishStatus)
+	arrivals arrivals   // the stops' documents each subscription brought (subscribe)
 
 	mu          sync.Mutex
 	docs        map[string]halte.StopState

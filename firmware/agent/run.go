@@ -39,6 +39,9 @@ func (a *Agent) Run(ctx context.Context) error {
 	uncommitted := newPending()
 	for _, stop := range a.cfg.Stops {
 		routes[mqtt.StopTopic(stop)] = mqtt.Route{QoS: docQoS, Handle: func(c paho.Client, m paho.Message) {
+			if len(m.Payload()) > 0 { // an empty one clears the retained document, it is none
+				a.arrivals.arrived(stop)
+			}
 			uncommitted.put(stop, m)
 			a.commit(c, uncommitted)
 		}}
@@ -69,12 +72,12 @@ func (a *Agent) Run(ctx context.Context) error {
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
 			a.publishStatus(c, true)
-			mqtt.KeepSubscribed(c, clientID, routes, func() {
+			a.subscribe(c, clientID, routes, resubscribeFirst, func() {
 				select {
 				case synced <- struct{}{}:
 				default:
 				}
-			}, a.log)
+			})
 		},
 	})
 	a.mu.Lock()
