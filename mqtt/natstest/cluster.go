@@ -144,6 +144,15 @@ mqtt { listen: 127.0.0.1:%d, stream_replicas: 3
 	return c, c.WaitReady()
 }
 
+// Version is the release of the nats-server on PATH ("v2.9.10").
+func Version() (string, error) {
+	out, err := exec.Command("nats-server", "--version").Output()
+	if err != nil {
+		return "", fmt.Errorf("nats-server --version: %w", err)
+	}
+	return strings.TrimPrefix(strings.TrimSpace(string(out)), "nats-server: "), nil
+}
+
 func (c *Cluster) conf(i int) string { return filepath.Join(c.Dir, fmt.Sprintf("n%d.conf", i)) }
 
 // LogFile is node i's log.

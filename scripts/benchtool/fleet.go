@@ -46,6 +46,7 @@ func fleet(ctx context.Context, args []string) error {
 	natsPublishers := fs.Int("publishers", 8, "on nats, the hub's publishing connections (halte hub --publishers)")
 	session := fs.String("session", "kept", "the agents' session: kept (QoS 1, acknowledged once stored) or none (a clean session at QoS 0)")
 	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
+	jsTimeout := fs.Duration("js-api-timeout", 0, "on nats (2.11 or newer), how long a node waits for JetStream (a session's record, a QoS 1 store) before it fails the client; 0: the server's default, 5s")
 	fs.Parse(args)
 	onNATS := *kind == "nats"
 	if !onNATS && *kind != "mosquitto" {
@@ -54,6 +55,9 @@ func fleet(ctx context.Context, args []string) error {
 	tuning, ok := map[string]string{"replicated": "", "memory": "consumer_replicas: 1, consumer_memory_storage: true"}[*consumers]
 	if !ok {
 		return fmt.Errorf("--consumers %q: want replicated or memory", *consumers)
+	}
+	if *jsTimeout > 0 {
+		tuning = strings.TrimPrefix(tuning+", js_api_timeout: "+jsTimeout.String(), ", ")
 	}
 	var rl syscall.Rlimit
 	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err != nil {
@@ -153,7 +157,8 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
-		figures["consumers"], figures["session"], figures["publishers"] = *consumers, *session, publishers
+		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
+		figures["nats_server"], _ = natstest.Version()
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
 	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
