@@ -14,7 +14,6 @@ import (
 	"path/filepath"
 	"time"
 
-	paho "github.com/eclipse/paho.mqtt.golang"
 	mochi "github.com/mochi-mqtt/server/v2"
 	"github.com/mochi-mqtt/server/v2/hooks/auth"
 	"github.com/mochi-mqtt/server/v2/listeners"
@@ -99,7 +98,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			OperatorKeys: keys.operators, Key: keys.hub, Observe: open.Observe})
 		done <- struct{}{}
 	}()
-	announced := make(chan agent.Announcement, 16)
+	announced, stored := make(chan agent.Announcement, 16), make(chan halte.StopState, 16)
 	dev, err := agent.New(agent.Config{
 		Broker: agent.Brokers{broker}, Device: "demo", Stops: []string{demoStop}, StateDir: stateDir,
 		Languages: []string{"nl", "fr"}, StartupWait: time.Second, HubKeys: []string{keys.hubPublic}, HTTP: screen,
@@ -109,6 +108,7 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		Engine: tts.Espeak{}, Speaker: speaker, Chime: audio.Chime(), Logger: log,
 		Indicator:  &sim.Terminal{Out: stdout},
 		OnAnnounce: func(a agent.Announcement) { announced <- a },
+		OnStored:   func(d halte.StopState) { stored <- d },
 	})
 	if err != nil {
 		return err
@@ -123,7 +123,10 @@ func runDemo(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 	select {
 	case <-dev.Ready():
-		err = demoScript(ctx, broker, keys, dev, log, stdout, announced)
+		w := demoWaiter{ctx: ctx, out: stdout, announced: announced, docs: stored}
+		if err = demoScript(ctx, broker, keys, dev, log, w); err == nil {
+			w.follow()
+		}
 	case <-ctx.Done():
 	}
 	<-ctx.Done()
@@ -159,25 +162,13 @@ func demoSpeaker(wavDir string, stdout io.Writer) (agent.Speaker, error) {
 
 // demoScript plays the operator and a traveler: it publishes, updates and
 // cancels alerts and presses the button, each step once the device has
-// answered the previous one.
-func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent.Agent, log *slog.Logger, stdout io.Writer, announced <-chan agent.Announcement) error {
+// answered the previous one (said it, or committed the hub's document).
+func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent.Agent, log *slog.Logger, w demoWaiter) error {
 	client := mqtt.NewClient(mqtt.Options{Broker: broker, ClientID: "halte-demo-operator", Logger: log})
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
 	}
 	defer client.Disconnect(250)
-	docs := make(chan halte.StopState, 16)
-	hubDocs := keys.hub.Verifier()
-	client.Subscribe(mqtt.StopTopic(demoStop), 1, func(_ paho.Client, m paho.Message) {
-		body, _, err := hubDocs.Open(m.Payload())
-		if err != nil {
-			return
-		}
-		if doc, err := halte.DecodeStopState(body); err == nil {
-			docs <- doc
-		}
-	}).Wait()
-	w := demoWaiter{ctx: ctx, out: stdout, announced: announced, docs: docs}
 
 	now := time.Now()
 	if loc, err := time.LoadLocation("Europe/Brussels"); err == nil {
@@ -228,7 +219,7 @@ func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent
 		{"the traveler presses the button", func() error { return press(halte.Single) }, halte.TriggerButton},
 	}
 	for i, st := range steps {
-		fmt.Fprintf(stdout, "\n[%d] %s\n", i+1, st.say)
+		fmt.Fprintf(w.out, "\n[%d] %s\n", i+1, st.say)
 		if err := st.do(); err != nil {
 			return err
 		}
@@ -236,11 +227,11 @@ func demoScript(ctx context.Context, broker string, keys demoKeyring, dev *agent
 			return err
 		}
 	}
-	fmt.Fprintln(stdout, "\nhalte demo: the script is over; the device keeps running (Ctrl-C ends it)")
+	fmt.Fprintln(w.out, "\nhalte demo: the script is over; the device keeps running (Ctrl-C ends it)")
 	return nil
 }
 
-// demoWaiter prints what the device says and what the hub publishes.
+// demoWaiter prints what the device says and the hub's documents it commits.
 type demoWaiter struct {
 	ctx       context.Context
 	out       io.Writer
@@ -248,8 +239,31 @@ type demoWaiter struct {
 	docs      <-chan halte.StopState
 }
 
+// follow prints until the demo ends, for a traveler at the keyboard.
+func (w demoWaiter) follow() {
+	for {
+		select {
+		case <-w.ctx.Done():
+			return
+		case a := <-w.announced:
+			w.said(a)
+		case d := <-w.docs:
+			w.stored(d)
+		}
+	}
+}
+
+func (w demoWaiter) said(a agent.Announcement) {
+	fmt.Fprintf(w.out, "    device says (%s, %s): %s\n", a.Lang, a.Trigger, a.Text)
+}
+
+func (w demoWaiter) stored(d halte.StopState) {
+	fmt.Fprintf(w.out, "    hub → stop %s: version %d, %d alert(s)\n", d.Stop, d.Version, len(d.Alerts))
+}
+
 // wait prints until the device has said the last part of an utterance with
-// trigger want (or, with want "", until the stop's next document), up to 60 s.
+// trigger want (or, with want "", until it has committed the stop's next
+// document), up to 60 s.
 func (w demoWaiter) wait(want halte.Trigger) error {
 	timeout := time.After(60 * time.Second)
 	for {
@@ -259,12 +273,12 @@ func (w demoWaiter) wait(want halte.Trigger) error {
 		case <-timeout:
 			return fmt.Errorf("demo: the device did not answer within 60 s")
 		case a := <-w.announced:
-			fmt.Fprintf(w.out, "    device says (%s, %s): %s\n", a.Lang, a.Trigger, a.Text)
+			w.said(a)
 			if a.Trigger == want && a.Last {
 				return nil
 			}
 		case d := <-w.docs:
-			fmt.Fprintf(w.out, "    hub → stop %s: version %d, %d alert(s)\n", d.Stop, d.Version, len(d.Alerts))
+			w.stored(d)
 			if want == "" {
 				return nil
 			}
