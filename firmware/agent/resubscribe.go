@@ -60,6 +60,13 @@ func (r *arrivals) missing(round int, stops []string) ([]string, bool) {
 	return slices.DeleteFunc(slices.Clone(stops), func(s string) bool { return r.came[s] }), true
 }
 
+// current tells whether round is still the current one.
+func (r *arrivals) current(round int) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return round == r.round
+}
+
 // subscribe subscribes c to routes as mqtt.KeepSubscribed does, calling
 // synced once the retained documents are in; then, for the stops whose
 // document the device holds and the broker did not send, it subscribes to
@@ -83,7 +90,7 @@ func (a *Agent) subscribe(c paho.Client, clientID string, routes map[string]mqtt
 				again[mqtt.StopTopic(stop)] = routes[mqtt.StopTopic(stop)]
 			}
 			time.AfterFunc(pause, func() {
-				if _, current := a.arrivals.missing(round, nil); current && c.IsConnectionOpen() {
+				if a.arrivals.current(round) && c.IsConnectionOpen() {
 					a.subscribe(c, clientID, again, min(2*pause, resubscribeMost), synced)
 				}
 			})
