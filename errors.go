@@ -30,7 +30,8 @@ const (
 	// ReasonBadSignature: the signature is malformed or does not match the
 	// document (altered after signing).
 	ReasonBadSignature Reason = "bad_signature"
-	// ReasonReplay: the version is not newer than the one held.
+	// ReasonReplay: the version is not newer than the one held (the held
+	// document itself, received again, is no refusal).
 	ReasonReplay Reason = "replay"
 	// ReasonFuture: issued too far in the future, or a version beyond it.
 	ReasonFuture Reason = "future"

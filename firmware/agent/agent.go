@@ -10,7 +10,9 @@
 package agent
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -114,7 +116,8 @@ type Agent struct {
 // Stats counts what the agent did with the documents it received.
 type Stats struct {
 	Applied  int                  // documents stored
-	Rejected map[halte.Reason]int // documents refused, by reason (replay: not newer than the one held)
+	Again    int                  // the held document received again (a redelivery, a resubscription's retained copy)
+	Rejected map[halte.Reason]int // documents refused, by reason (replay: not newer than the one held, and not it)
 }
 
 // New validates the configuration, opens the state file and the speech
@@ -308,7 +311,8 @@ func (a *Agent) Stats() Stats {
 // HandleDocument takes a stop document received on stop's topic. It
 // refuses (logged once with the reason, counted, nothing stored) a document
 // not signed by a trusted hub key, malformed, for another stop, from the
-// future, or not newer than the one held; else it commits the document to
+// future, or not newer than the one held; the held document itself, sent
+// again, is only counted (Stats.Again); else it commits the document to
 // the state file and tells the policy. It returns an error only when the
 // commit failed, in which case the message must not be acknowledged.
 func (a *Agent) HandleDocument(stop string, payload []byte) error {
@@ -322,6 +326,12 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 	if err != nil {
 		a.log.Error("state file write failed; the document is not acknowledged, and committed once the file can be written", "stop", stop, "err", err)
 		return err
+	}
+	if !stored && a.holds(doc) {
+		a.mu.Lock()
+		a.stats.Again++
+		a.mu.Unlock()
+		return nil
 	}
 	if !stored {
 		a.refuse(stop, len(payload), &halte.InputError{Reason: halte.ReasonReplay, Field: "version",
@@ -340,6 +350,19 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 	}
 	a.contact()
 	return nil
+}
+
+// holds tells whether doc is the document held for its stop.
+func (a *Agent) holds(doc halte.StopState) bool {
+	a.mu.Lock()
+	held, ok := a.docs[doc.Stop]
+	a.mu.Unlock()
+	if !ok || held.Version != doc.Version {
+		return false
+	}
+	h, _ := json.Marshal(held)
+	d, _ := json.Marshal(doc)
+	return bytes.Equal(h, d)
 }
 
 // open checks a document's signature, form, stop and time.
