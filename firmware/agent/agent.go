@@ -97,8 +97,10 @@ type Agent struct {
 	ready  chan struct{}      // closed once the agent speaks
 	probes chan chan struct{} // Alive's questions to the policy loop
 
-	statusMu sync.Mutex // orders the status messages (publishStatus)
-	arrivals arrivals   // the stops' documents each subscription brought (subscribe)
+	statusMu  sync.Mutex // orders the status messages (publishStatus); guards the two below
+	statusDue bool       // a status is waiting for its pause (statusChanged)
+	signedOff bool       // the offline status was sent: nothing follows it
+	arrivals  arrivals   // the stops' documents each subscription brought (subscribe)
 
 	mu          sync.Mutex
 	docs        map[string]halte.StopState

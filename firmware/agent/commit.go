@@ -60,7 +60,7 @@ func (a *Agent) commit(c paho.Client, p *pending) {
 		committed = true
 	}
 	if committed {
-		a.publishStatus(c, true)
+		a.statusChanged(c)
 	}
 }
 

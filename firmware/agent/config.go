@@ -56,6 +56,13 @@ type Config struct {
 	// brokers on which a kept subscription is costly, such as a NATS
 	// cluster (a replicated JetStream consumer for each).
 	Session string `yaml:"session"`
+	// StatusSpread delays the status a device sends when it connects or
+	// after a change by a random pause between half of it and all of it;
+	// whatever changes meanwhile goes in the same status. 0 sends each at
+	// once. On a cluster that replicates retained messages (NATS), a
+	// network-wide change otherwise has it store every device's status
+	// twice while it stores the stops' documents.
+	StatusSpread time.Duration `yaml:"status_spread"`
 	// Languages are spoken in this order of preference; none means [nl].
 	Languages []string `yaml:"languages"`
 	// Timezone reads times aloud; "" means Europe/Brussels.
@@ -288,6 +295,9 @@ func (c Config) Validate() error {
 	}
 	if c.Session != "" && c.Session != "kept" && c.Session != "none" {
 		return fmt.Errorf("config key session: %q; want kept (the broker keeps the device's session) or none (a clean session at QoS 0)", c.Session)
+	}
+	if c.StatusSpread < 0 {
+		return fmt.Errorf("config key status_spread: %v; want a pause (30s) or 0 for none", c.StatusSpread)
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil {

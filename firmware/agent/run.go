@@ -71,7 +71,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
-			a.publishStatus(c, true)
+			a.statusChanged(c)
 			a.subscribe(c, clientID, routes, resubscribeFirst, func() {
 				select {
 				case synced <- struct{}{}:
@@ -81,15 +81,13 @@ func (a *Agent) Run(ctx context.Context) error {
 		},
 	})
 	a.mu.Lock()
-	a.healthSent = func() { a.publishStatus(client, true) }
+	a.healthSent = func() { a.statusChanged(client) }
 	a.mu.Unlock()
 	go a.watchAudio(ctx, 2*time.Second)
 	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
 	go mqtt.KeepDialling(ctx, client) // the device works offline meanwhile
 	defer func() {
-		if client.IsConnectionOpen() {
-			a.publishStatus(client, false).WaitTimeout(time.Second)
-		}
+		a.signOff(client)
 		client.Disconnect(250)
 	}()
 

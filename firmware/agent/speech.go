@@ -112,7 +112,7 @@ func (a *Agent) utter(ctx context.Context, v *voice, u halte.Utterance, client p
 				noted = a.noteAnnounced(ann) || noted
 			}
 			if noted {
-				a.publishStatus(client, true)
+				a.statusChanged(client)
 			}
 		}
 		cancel()

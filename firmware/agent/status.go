@@ -2,6 +2,7 @@ package agent
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
@@ -10,14 +11,51 @@ import (
 	"github.com/halte-transit/halte/mqtt"
 )
 
-// publishStatus hands the device's retained status to the client. Each
-// status is made and handed over under one lock, so that a status made
+// publishStatus hands the device's retained online status to the client.
+// Each status is made and handed over under one lock, so that a status made
 // earlier never reaches the broker after a newer one (a played announcement
-// racing a store fault once left "store: ok" retained).
-func (a *Agent) publishStatus(c paho.Client, online bool) paho.Token {
+// racing a store fault once left "store: ok" retained), and none after the
+// offline status of signOff.
+func (a *Agent) publishStatus(c paho.Client) {
 	a.statusMu.Lock()
 	defer a.statusMu.Unlock()
-	return c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(online))
+	if !a.signedOff {
+		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+	}
+}
+
+// statusChanged publishes the status once it has changed (or the device
+// connected): at once, or with Config.StatusSpread after a random pause,
+// one status for all that changed during it.
+func (a *Agent) statusChanged(c paho.Client) {
+	spread := a.cfg.StatusSpread
+	if spread <= 0 {
+		a.publishStatus(c)
+		return
+	}
+	a.statusMu.Lock()
+	defer a.statusMu.Unlock()
+	if a.statusDue {
+		return
+	}
+	a.statusDue = true
+	time.AfterFunc(spread/2+rand.N(spread/2+1), func() {
+		a.statusMu.Lock()
+		a.statusDue = false
+		a.statusMu.Unlock()
+		a.publishStatus(c)
+	})
+}
+
+// signOff publishes the offline status, the device's last, if connected,
+// and waits up to a second for the broker to take it.
+func (a *Agent) signOff(c paho.Client) {
+	a.statusMu.Lock()
+	defer a.statusMu.Unlock()
+	a.signedOff = true
+	if c.IsConnectionOpen() {
+		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)
+	}
 }
 
 // statusPayload is the device's retained status: whether it is online, the

@@ -45,6 +45,7 @@ func fleet(ctx context.Context, args []string) error {
 	fs.DurationVar(&deliveryDeadline, "deadline", deliveryDeadline, "how long an alert may take to reach every agent")
 	natsPublishers := fs.Int("publishers", 8, "on nats, the hub's publishing connections (halte hub --publishers)")
 	session := fs.String("session", "kept", "the agents' session: kept (QoS 1, acknowledged once stored) or none (a clean session at QoS 0)")
+	statusSpread := fs.Duration("status-spread", 0, "the agents' status_spread: each status after a random pause of half this to this, one for all that changed in it; 0: at once")
 	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
 	jsTimeout := fs.Duration("js-api-timeout", 0, "on nats (2.11 or newer), how long a node waits for JetStream (a session's record, a QoS 1 store) before it fails the client; 0: the server's default, 5s")
 	fs.Parse(args)
@@ -111,7 +112,7 @@ func fleet(ctx context.Context, args []string) error {
 	}
 
 	start := time.Now()
-	f := &flock{reports: make(chan shardReport, 1024), session: *session}
+	f := &flock{reports: make(chan shardReport, 1024), session: *session, statusSpread: *statusSpread}
 	defer f.stop()
 	for k := range shards {
 		nodes := urls[k%brokers : k%brokers+1]
@@ -157,7 +158,7 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
-		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
+		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"], figures["status_spread_s"] = *consumers, *session, publishers, tuning, statusSpread.Seconds()
 		figures["nats_server"], _ = natstest.Version()
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
@@ -185,12 +186,13 @@ var deliveryDeadline = 2 * time.Minute
 
 // flock is the shard processes and what they report.
 type flock struct {
-	shards  []*exec.Cmd
-	orders  []*json.Encoder
-	ranges  [][2]int
-	closers []io.Closer
-	reports chan shardReport
-	session string // the agents' (agent.Config.Session)
+	shards       []*exec.Cmd
+	orders       []*json.Encoder
+	ranges       [][2]int
+	closers      []io.Closer
+	reports      chan shardReport
+	session      string        // the agents' (agent.Config.Session)
+	statusSpread time.Duration // the agents' (agent.Config.StatusSpread)
 }
 
 // start runs a shard of the agents of stops s<from> to s<to-1> on the
@@ -200,7 +202,7 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session, "--deadline", deliveryDeadline.String())
+	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session, "--status-spread", f.statusSpread.String(), "--deadline", deliveryDeadline.String())
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {

@@ -49,6 +49,7 @@ func shard(ctx context.Context, args []string) error {
 	from := fs.Int("from", 0, "the first stop number")
 	to := fs.Int("to", 0, "one past the last stop number")
 	session := fs.String("session", "kept", "the agents' session: kept or none")
+	statusSpread := fs.Duration("status-spread", 0, "the agents' status_spread")
 	fs.DurationVar(&deliveryDeadline, "deadline", deliveryDeadline, "how long an alert may take to reach every agent")
 	fs.Parse(args)
 	out := json.NewEncoder(os.Stdout)
@@ -67,7 +68,7 @@ func shard(ctx context.Context, args []string) error {
 	var agents []*agent.Agent
 	for i := *from; i < *to; i++ {
 		a, err := agent.New(agent.Config{Broker: agent.Brokers(strings.Split(*broker, ",")), Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
-			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second, Session: *session,
+			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second, Session: *session, StatusSpread: *statusSpread,
 			Audio: agent.AudioConfig{Output: "none"}}, agent.Deps{Engine: silence{}, Logger: quiet, OnStored: held.record})
 		if err != nil {
 			report(shardReport{Error: fmt.Sprintf("agent %d of %d: %v", len(agents)+1, *to-*from, err)})

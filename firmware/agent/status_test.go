@@ -1,0 +1,52 @@
+package agent_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	paho "github.com/eclipse/paho.mqtt.golang"
+
+	"github.com/halte-transit/halte/firmware/agent"
+	"github.com/halte-transit/halte/firmware/agent/agenttest"
+	"github.com/halte-transit/halte/mqtt"
+	"github.com/halte-transit/halte/mqtt/mqtttest"
+)
+
+// With status_spread, what changes during the pause goes in one status:
+// five documents committed in a row are reported by the first status after
+// them, which holds the last.
+func TestStatusSpreadSendsOneStatusForTheChangesOfAPause(t *testing.T) {
+	broker := mqtttest.Start(t)
+	hubLike := client(t, broker.URL, "fake-hub")
+	statuses := make(chan map[string]any, 100)
+	hubLike.Subscribe(mqtt.DeviceStatusTopic("test-device"), 1, func(_ paho.Client, m paho.Message) {
+		var st map[string]any
+		if json.Unmarshal(m.Payload(), &st) == nil {
+			statuses <- st
+		}
+	}).Wait()
+	agenttest.Start(t, agent.Config{
+		Broker: agent.Brokers{broker.URL}, Device: "test-device", Stops: []string{stop}, StateDir: t.TempDir(),
+		StartupWait: 300 * time.Millisecond, Insecure: true, StatusSpread: 2 * time.Second,
+	})
+	next := func() map[string]any {
+		t.Helper()
+		select {
+		case st := <-statuses:
+			return st
+		case <-time.After(deadline):
+			t.Fatal("no status from the device")
+			return nil
+		}
+	}
+	if st := next(); st["online"] != true { // the status of its connection, after its pause
+		t.Fatalf("first status %v, want online", st)
+	}
+	for v := uint64(1); v <= 5; v++ {
+		publish(t, hubLike, mqtt.StopTopic(stop), doc(v))
+	}
+	if st := next(); st["versions"].(map[string]any)[stop] != float64(5) {
+		t.Fatalf("the first status after five documents holds %v, want version 5", st["versions"])
+	}
+}
