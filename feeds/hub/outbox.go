@@ -86,11 +86,33 @@ func (o *outbox) send(ctx context.Context, clients []paho.Client, key *sign.Sign
 	}
 }
 
-// publish sends documents retained at QoS 1, all in flight at once, waits
-// for the broker's acknowledgements, and returns how many were acknowledged.
+// inFlight bounds the documents a connection has unacknowledged. A broker
+// that stores each retained message before it reads the next (nats-server,
+// on three nodes) reads a ping only after what was sent before it: with
+// thousands in flight it answered after the client's ping timeout, and the
+// hub lost its connections in every network-wide change.
+const inFlight = 100
+
+// publish sends documents retained at QoS 1, up to inFlight at a time,
+// waits for the broker's acknowledgements, and returns how many were
+// acknowledged.
 func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged int) {
 	tokens := make([]paho.Token, len(docs))
+	settle := func(i int) {
+		if tokens[i] == nil {
+			return
+		}
+		if err := mqtt.Wait(ctx, tokens[i]); err != nil {
+			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
+			return
+		}
+		acknowledged++
+		log.Debug("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+	}
 	for i, doc := range docs {
+		if i >= inFlight {
+			settle(i - inFlight)
+		}
 		b, err := json.Marshal(doc)
 		if err == nil && key != nil {
 			b, err = key.Sign(b)
@@ -101,16 +123,8 @@ func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *si
 		}
 		tokens[i] = c.Publish(mqtt.StopTopic(doc.Stop), 1, true, b)
 	}
-	for i, t := range tokens {
-		if t == nil {
-			continue
-		}
-		if err := mqtt.Wait(ctx, t); err != nil {
-			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
-			continue
-		}
-		acknowledged++
-		log.Debug("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+	for i := max(0, len(docs)-inFlight); i < len(docs); i++ {
+		settle(i)
 	}
 	return acknowledged
 }
