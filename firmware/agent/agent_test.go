@@ -239,17 +239,11 @@ func TestBadDocumentsAreRefused(t *testing.T) {
 		t.Fatalf("stats %+v, want %d refused and 1 applied", stats, len(bad))
 	}
 	// Operators see the same counters in the device's retained status.
-	statuses := make(chan map[string]any, 100)
-	hubLike.Subscribe(mqtt.DeviceStatusTopic("test-device"), 1, func(_ paho.Client, m paho.Message) {
-		var st map[string]any
-		if json.Unmarshal(m.Payload(), &st) == nil {
-			statuses <- st
-		}
-	}).Wait()
+	reported := statuses(hubLike)
 	testkit.WaitFor(t, deadline, "the status to report the refusals", func() bool {
 		for {
 			select {
-			case st := <-statuses:
+			case st := <-reported:
 				sum := 0.0
 				for _, n := range st["rejected"].(map[string]any) {
 					sum += n.(float64)

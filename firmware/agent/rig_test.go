@@ -108,6 +108,19 @@ func client(t *testing.T, broker, id string) paho.Client {
 	return c
 }
 
+// statuses subscribes c to the test device's status and hands over each
+// status it reads.
+func statuses(c paho.Client) <-chan map[string]any {
+	out := make(chan map[string]any, 100)
+	c.Subscribe(mqtt.DeviceStatusTopic("test-device"), 1, func(_ paho.Client, m paho.Message) {
+		var st map[string]any
+		if json.Unmarshal(m.Payload(), &st) == nil {
+			out <- st
+		}
+	}).Wait()
+	return out
+}
+
 func publish(t *testing.T, c paho.Client, topic string, v any) {
 	t.Helper()
 	raw, ok := v.([]byte)

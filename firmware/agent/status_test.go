@@ -1,11 +1,8 @@
 package agent_test
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
-
-	paho "github.com/eclipse/paho.mqtt.golang"
 
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/agent/agenttest"
@@ -19,13 +16,7 @@ import (
 func TestStatusSpreadSendsOneStatusForTheChangesOfAPause(t *testing.T) {
 	broker := mqtttest.Start(t)
 	hubLike := client(t, broker.URL, "fake-hub")
-	statuses := make(chan map[string]any, 100)
-	hubLike.Subscribe(mqtt.DeviceStatusTopic("test-device"), 1, func(_ paho.Client, m paho.Message) {
-		var st map[string]any
-		if json.Unmarshal(m.Payload(), &st) == nil {
-			statuses <- st
-		}
-	}).Wait()
+	reported := statuses(hubLike)
 	agenttest.Start(t, agent.Config{
 		Broker: agent.Brokers{broker.URL}, Device: "test-device", Stops: []string{stop}, StateDir: t.TempDir(),
 		StartupWait: 300 * time.Millisecond, Insecure: true, StatusSpread: 2 * time.Second,
@@ -33,7 +24,7 @@ func TestStatusSpreadSendsOneStatusForTheChangesOfAPause(t *testing.T) {
 	next := func() map[string]any {
 		t.Helper()
 		select {
-		case st := <-statuses:
+		case st := <-reported:
 			return st
 		case <-time.After(deadline):
 			t.Fatal("no status from the device")
