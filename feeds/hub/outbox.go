@@ -90,7 +90,7 @@ func (o *outbox) send(ctx context.Context, clients []paho.Client, key *sign.Sign
 // that stores each retained message before it reads the next (nats-server,
 // on three nodes) reads a ping only after what was sent before it: with
 // thousands in flight it answered after the client's ping timeout, and the
-// hub lost its connections in every network-wide change.
+// hub's connections dropped in the middle of a network-wide change.
 const inFlight = 100
 
 // publish sends documents retained at QoS 1, up to inFlight at a time,
