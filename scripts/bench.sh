@@ -95,10 +95,10 @@ fi
 step "5. fleet of $agents simulated agents"
 "$BENCH_CACHE/bin/benchtool" fleet --agents "$agents" > "$out/fleet.json" ||
     echo '{"agents":0,"limit":"the fleet run failed; see above"}' > "$out/fleet.json"
-# As README's "Operate a region" says to run a region: clean sessions, statuses
-# spread over a minute, the hub on 8 connections, the nodes waiting 30 s for JetStream.
+# As README's "Operate a region" says to run a region: clean sessions, the
+# hub on 8 connections, the nodes waiting 30 s for JetStream.
 step "5. fleet of $nats_agents simulated agents on a 3-node NATS cluster (nats-server $nats_release)"
-PATH=$nats_bin:$PATH "$BENCH_CACHE/bin/benchtool" fleet --agents "$nats_agents" --broker nats --session none --status-spread 60s --publishers 8 \
+PATH=$nats_bin:$PATH "$BENCH_CACHE/bin/benchtool" fleet --agents "$nats_agents" --broker nats --session none --publishers 8 \
     --js-api-timeout 30s --deadline 10m > "$out/fleet-nats.json" ||
     echo '{"agents":0,"limit":"the fleet run failed; see above"}' > "$out/fleet-nats.json"
 
