@@ -19,8 +19,9 @@ import (
 func (a *Agent) publishStatus(c paho.Client) {
 	a.statusMu.Lock()
 	defer a.statusMu.Unlock()
+	a.statusDue = false
 	if !a.signedOff {
-		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(true))
+		a.sendStatus(c, true)
 	}
 }
 
@@ -35,16 +36,10 @@ func (a *Agent) statusChanged(c paho.Client) {
 	}
 	a.statusMu.Lock()
 	defer a.statusMu.Unlock()
-	if a.statusDue {
-		return
+	if !a.statusDue {
+		a.statusDue = true
+		time.AfterFunc(spread/2+rand.N(spread/2+1), func() { a.publishStatus(c) })
 	}
-	a.statusDue = true
-	time.AfterFunc(spread/2+rand.N(spread/2+1), func() {
-		a.statusMu.Lock()
-		a.statusDue = false
-		a.statusMu.Unlock()
-		a.publishStatus(c)
-	})
 }
 
 // signOff publishes the offline status, the device's last, if connected,
@@ -54,8 +49,13 @@ func (a *Agent) signOff(c paho.Client) {
 	defer a.statusMu.Unlock()
 	a.signedOff = true
 	if c.IsConnectionOpen() {
-		c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(false)).WaitTimeout(time.Second)
+		a.sendStatus(c, false).WaitTimeout(time.Second)
 	}
+}
+
+// sendStatus hands the status to the client; the caller holds statusMu.
+func (a *Agent) sendStatus(c paho.Client, online bool) paho.Token {
+	return c.Publish(mqtt.DeviceStatusTopic(a.cfg.Device), 1, true, a.statusPayload(online))
 }
 
 // statusPayload is the device's retained status: whether it is online, the

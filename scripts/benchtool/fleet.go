@@ -158,7 +158,7 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		wideMissing += lostMissing
-		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"], figures["status_spread_s"] = *consumers, *session, publishers, tuning, statusSpread.Seconds()
+		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
 		figures["nats_server"], _ = natstest.Version()
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
@@ -172,7 +172,7 @@ func fleet(ctx context.Context, args []string) error {
 		limit = fmt.Sprintf("the count asked for; this machine's open-file limit (%d) allows about %d agents a process and %d a broker", rl.Cur, perProcess, perBroker)
 	}
 	maps.Copy(figures, map[string]any{
-		"broker": *kind, "agents": ready, "asked": *n, "limit": limit, "start_s": started.Seconds(), "settle_s": settled.Seconds(), "processes": shards, "brokers": brokers,
+		"broker": *kind, "agents": ready, "status_spread_s": statusSpread.Seconds(), "asked": *n, "limit": limit, "start_s": started.Seconds(), "settle_s": settled.Seconds(), "processes": shards, "brokers": brokers,
 		"line_stops": len(lineStops), "line_p50_ms": pct(lineLat, 50), "line_p99_ms": pct(lineLat, 99),
 		"wide_all_ms": pct(wideLat, 100), "wide_p50_ms": pct(wideLat, 50), "wide_received": len(wideLat),
 		"broker_rss_mb": brokerRSS, "broker_start_cpu_s": brokerStart, "broker_idle_cpu": brokerIdle,
