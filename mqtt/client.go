@@ -67,9 +67,10 @@ func ResolveBrokers(flagValues []string) ([]string, error) {
 type Options struct {
 	// Broker is the URL, as returned by ResolveBroker.
 	Broker string
-	// Fallback are more brokers of the same cluster, tried in turn when
-	// the one before cannot be reached; the client id, and so the kept
-	// session, stay the same. None means Broker alone.
+	// Fallback are more brokers of the same cluster: the client tries
+	// them all, in its own order (NodeOrder), until one takes it; the
+	// client id, and so the kept session, stay the same. None means Broker
+	// alone.
 	Fallback []string
 	// ClientID must be stable per device so the broker keeps its session.
 	ClientID string
@@ -107,15 +108,21 @@ type Will struct {
 }
 
 // NewClient makes a paho client that retries its first connection and
-// reconnects forever, at QoS 1, keeping message order.
+// reconnects forever, at QoS 1, keeping message order. A client of a
+// cluster waits longer for a node's answers (clusterPatience).
 func NewClient(o Options) paho.Client {
 	log := o.Logger
 	if log == nil {
 		log = slog.Default()
 	}
 	opts := paho.NewClientOptions()
-	for _, b := range append([]string{o.Broker}, o.Fallback...) {
+	brokers := NodeOrder(append([]string{o.Broker}, o.Fallback...), o.ClientID)
+	for _, b := range brokers {
 		opts.AddBroker(b)
+	}
+	patience := 10 * time.Second
+	if len(brokers) > 1 {
+		patience = clusterPatience
 	}
 	opts.SetClientID(o.ClientID).
 		SetTLSConfig(o.TLS).
@@ -127,8 +134,8 @@ func NewClient(o Options) paho.Client {
 		SetStore(copyingStore{paho.NewMemoryStore()}).
 		SetOrderMatters(true).
 		SetKeepAlive(30 * time.Second).
-		SetPingTimeout(10 * time.Second).
-		SetConnectTimeout(10 * time.Second).
+		SetPingTimeout(patience).
+		SetConnectTimeout(patience).
 		SetConnectRetry(!o.Once && !o.Redialled).
 		SetConnectRetryInterval(2 * time.Second).
 		SetAutoReconnect(!o.Redialled).
@@ -138,14 +145,14 @@ func NewClient(o Options) paho.Client {
 			case paho.ConnectionNotificationBrokerFailed:
 				log.Warn("broker connection failed", "broker", f.Broker.String(), "err", f.Reason)
 			case paho.ConnectionNotificationFailed:
-				log.Warn("broker connection failed", "broker", o.Broker, "err", f.Reason)
+				log.Warn("broker connection failed", "brokers", brokers, "err", f.Reason)
 			}
 		}).
 		SetConnectionLostHandler(func(_ paho.Client, err error) {
-			log.Warn("broker connection lost", "broker", o.Broker, "err", err)
+			log.Warn("broker connection lost", "brokers", brokers, "err", err)
 		}).
 		SetOnConnectHandler(func(c paho.Client) {
-			log.Info("broker connected", "broker", o.Broker, "fallback", o.Fallback, "client", o.ClientID)
+			log.Info("broker connected", "brokers", brokers, "client", o.ClientID)
 			if o.OnConnect != nil {
 				o.OnConnect(c)
 			}

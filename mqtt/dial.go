@@ -36,7 +36,8 @@ func Dial(ctx context.Context, c paho.Client) error {
 // again each time the connection is lost, until ctx ends; it tries whatever
 // the broker answers, pausing 2 s after the first failure and twice as
 // long after each next one, up to 30 s, each pause drawn between half and
-// all of that. A fleet that starts together, or loses a node of its
+// all of that, and after a loss a pause drawn under lossPause before the
+// first try. A fleet that starts together, or loses a node of its
 // cluster together, does not ask the brokers all at once again and again:
 // on a NATS cluster, where each connection loads a session record from
 // JetStream, 35,000 devices retrying in step were not all taken in 12
@@ -57,8 +58,18 @@ func KeepDialling(ctx context.Context, c paho.Client) {
 			case <-time.After(time.Second):
 			}
 		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(rand.N(lossPause)):
+		}
 	}
 }
+
+// lossPause bounds the pause before a client connects again after a loss:
+// the devices of a node that died together ask the others over seconds,
+// not in the same instant.
+const lossPause = 5 * time.Second
 
 // Unavailable reports whether a connection error means the broker could
 // not take the client for now: refused or reset on the network, closed

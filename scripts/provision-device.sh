@@ -14,7 +14,7 @@
 # its block to ACL: read its stops' documents and triggers, nothing else;
 # or, on a NATS cluster, the same permissions as a NATS user in
 # DIR/halte-users.conf (scripts/nats-users.sh; reload the nodes after).
-# Each --broker is a node of a clustered broker, tried in turn.
+# Each --broker is a node of a clustered broker (the device tries them all, in an order of its own).
 # No secret is printed; nothing is written in the repository.
 set -euo pipefail
 usage() { sed -n '2,19p' "$0" >&2; exit 2; }

@@ -22,7 +22,7 @@ type connFlags struct {
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
-	fs.Var(&c.brokers, "broker", "MQTT broker `URL`, tcp://host:port or ssl://host:port (default $HALTE_BROKER); repeat it for the nodes of a cluster, tried in turn")
+	fs.Var(&c.brokers, "broker", "MQTT broker `URL`, tcp://host:port or ssl://host:port (default $HALTE_BROKER); repeat it for the nodes of a cluster (tried in an order of this client's own)")
 	fs.StringVar(&c.username, "username", "", "broker user `name`")
 	fs.StringVar(&c.passwordFile, "password-file", "", "`file` holding the broker password")
 	fs.StringVar(&c.tls.CA, "tls-ca", "", "PEM `file` of the CA that signed the broker's certificate")

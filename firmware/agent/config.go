@@ -19,7 +19,7 @@ import (
 // each field says what its zero value means.
 type Config struct {
 	// Broker is the MQTT broker URL (tcp://host:port), or a list of the
-	// nodes of a cluster, tried in turn; required.
+	// nodes of a cluster (mqtt.NodeOrder says in which order); required.
 	Broker Brokers `yaml:"broker"`
 	// Device names this device, stably: it is the MQTT client id's suffix
 	// and the topic of its status; required.

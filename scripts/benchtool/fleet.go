@@ -116,8 +116,8 @@ func fleet(ctx context.Context, args []string) error {
 	defer f.stop()
 	for k := range shards {
 		nodes := urls[k%brokers : k%brokers+1]
-		if onNATS { // every node, this shard's own first
-			nodes = append(slices.Clone(urls[k%brokers:]), urls[:k%brokers]...)
+		if onNATS { // every node, in the same order: each agent spreads itself (mqtt.NodeOrder)
+			nodes = urls
 		}
 		if err := f.start(filepath.Join(dir, fmt.Sprint(k)), nodes, k**n/shards, (k+1)**n/shards); err != nil {
 			return err
@@ -196,7 +196,7 @@ type flock struct {
 }
 
 // start runs a shard of the agents of stops s<from> to s<to-1> on the
-// brokers (the nodes of one cluster, tried in turn).
+// brokers (the nodes of one cluster, each agent trying them in its own order).
 func (f *flock) start(dir string, brokers []string, from, to int) error {
 	self, err := os.Executable()
 	if err != nil {
