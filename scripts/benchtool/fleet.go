@@ -324,7 +324,7 @@ func (f *flock) stop() {
 func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Logger) error {
 	const probe = "halte/v1/bench/probe"
 	nonce := fmt.Sprint(time.Now().UnixNano())
-	got := make(chan struct{}, len(others))
+	got := make(chan int, 16)
 	for i, url := range others {
 		c := mqtt.NewClient(mqtt.Options{Broker: url, ClientID: fmt.Sprintf("fleet-probe-%d", i), Logger: log})
 		if err := mqtt.Connect(ctx, c); err != nil {
@@ -333,20 +333,34 @@ func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Log
 		defer c.Disconnect(100)
 		if err := mqtt.Wait(ctx, c.Subscribe(probe, 1, func(_ paho.Client, m paho.Message) {
 			if string(m.Payload()) == nonce {
-				got <- struct{}{}
+				select {
+				case got <- i:
+				default:
+				}
 			}
 		})); err != nil {
 			return err
 		}
 	}
-	if err := mqtt.Publish(ctx, op, probe, false, []byte(nonce)); err != nil {
-		return err
-	}
-	for range others {
+	// Sent again every 5 s: a bridge that reconnected meanwhile forwards
+	// only what comes after.
+	again, deadline := time.NewTicker(5*time.Second), time.After(5*time.Minute)
+	defer again.Stop()
+	seen := map[int]bool{}
+	for send := true; len(seen) < len(others); {
+		if send {
+			if err := mqtt.Publish(ctx, op, probe, false, []byte(nonce)); err != nil {
+				return err
+			}
+		}
+		send = false
 		select {
-		case <-got:
-		case <-time.After(2 * time.Minute):
-			return fmt.Errorf("a message from the first broker did not reach all the others in 2 minutes")
+		case i := <-got:
+			seen[i] = true
+		case <-again.C:
+			send = true
+		case <-deadline:
+			return fmt.Errorf("a message from the first broker reached %d of the %d others in 5 minutes", len(seen), len(others))
 		}
 	}
 	return nil
