@@ -219,6 +219,7 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 	f.ranges = append(f.ranges, [2]int{from, to})
 	go func() {
 		lines := bufio.NewScanner(out)
+		lines.Buffer(nil, 16<<20) // a report names every stop that missed an alert
 		for lines.Scan() {
 			var r shardReport
 			if json.Unmarshal(lines.Bytes(), &r) == nil {
