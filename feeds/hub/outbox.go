@@ -19,8 +19,9 @@ import (
 // outbox holds, for each stop, the newest document not yet sent. The hub's loop puts documents in and never waits on the
 // broker (its own documents come back to it through the same connection,
 // and a loop waiting for acknowledgements would stop reading them); send
-// publishes. The client resends what a lost connection interrupted; a
-// document the broker refuses is logged and replaced by the stop's next one.
+// publishes. A document that is not acknowledged (its connection lost, or
+// stalled for ackWait) goes back into the outbox, unless the stop has a
+// newer one there, and is sent again with the next round.
 type outbox struct {
 	mu      sync.Mutex
 	pending map[string]halte.StopState
@@ -41,9 +42,26 @@ func (o *outbox) put(docs []halte.StopState) {
 		o.pending[d.Stop] = d
 	}
 	o.mu.Unlock()
+	o.wakeUp()
+}
+
+// wakeUp tells send that there is something to publish.
+func (o *outbox) wakeUp() {
 	select {
 	case o.wake <- struct{}{}:
 	default:
+	}
+}
+
+// putBack queues documents that were not acknowledged, each unless its
+// stop has a newer one queued.
+func (o *outbox) putBack(docs []halte.StopState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, d := range docs {
+		if _, newer := o.pending[d.Stop]; !newer {
+			o.pending[d.Stop] = d
+		}
 	}
 }
 
@@ -77,14 +95,44 @@ func (o *outbox) send(ctx context.Context, clients []paho.Client, key *sign.Sign
 		}
 		var wg sync.WaitGroup
 		var n atomic.Int64
+		var mu sync.Mutex
+		var again []halte.StopState
 		for k, share := range shares {
-			wg.Go(func() { n.Add(int64(publish(ctx, clients[k], share, key, log))) })
+			wg.Go(func() {
+				acknowledged, unacknowledged := publish(ctx, clients[k], share, key, log)
+				n.Add(int64(acknowledged))
+				mu.Lock()
+				again = append(again, unacknowledged...)
+				mu.Unlock()
+			})
 		}
 		wg.Wait()
 		stats.sent(int(n.Load()), len(docs), time.Since(t0))
 		log.Info("stop documents published", "documents", n.Load(), "of", len(docs))
+		if len(again) > 0 {
+			log.Warn("stop documents not acknowledged, sent again shortly", "documents", len(again))
+			o.putBack(again)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(retryPause):
+			}
+			o.wakeUp()
+		}
 	}
 }
+
+// ackWait is how long publish waits for one acknowledgement before it
+// takes its connection for stalled. paho never completes the token of a
+// message in flight when its clean-session connection was lost and made
+// again: a round that waited for it would stop the hub's documents for good
+// (in the region benchmark, a network-wide alert after a node's loss reached
+// none of 35,000 devices).
+var ackWait = time.Minute // a variable for the tests
+
+// retryPause separates a round that left documents unacknowledged from the
+// next, so that a broker that is away is not asked in a tight loop.
+const retryPause = 5 * time.Second
 
 // inFlight bounds the documents a connection has unacknowledged. A broker
 // that stores each retained message before it reads the next (nats-server,
@@ -95,23 +143,37 @@ const inFlight = 100
 
 // publish sends documents retained at QoS 1, up to inFlight at a time,
 // waits for the broker's acknowledgements, and returns how many were
-// acknowledged.
-func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged int) {
+// acknowledged and the documents that were not. Once one acknowledgement
+// fails or is ackWait late, it sends no more: the rest are returned.
+func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged int, unacknowledged []halte.StopState) {
 	tokens := make([]paho.Token, len(docs))
-	settle := func(i int) {
+	settled := 0 // tokens[:settled] are acknowledged or failed
+	settle := func(i int, wait time.Duration) bool {
+		settled = i + 1
 		if tokens[i] == nil {
-			return
+			return true
 		}
-		if err := mqtt.Wait(ctx, tokens[i]); err != nil {
-			log.Error("stop document not published", "stop", docs[i].Stop, "err", err)
-			return
+		if !acknowledgedWithin(ctx, tokens[i], wait) {
+			log.Error("stop document not acknowledged", "stop", docs[i].Stop, "err", tokens[i].Error())
+			unacknowledged = append(unacknowledged, docs[i])
+			return false
 		}
 		acknowledged++
 		log.Debug("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
+		return true
 	}
+	wait := ackWait
 	for i, doc := range docs {
-		if i >= inFlight {
-			settle(i - inFlight)
+		if i >= inFlight && !settle(i-inFlight, wait) {
+			unacknowledged = append(unacknowledged, docs[i:]...)
+			docs = docs[:i] // what was sent is settled below, without waiting
+			wait = 0
+			break
+		}
+		if ctx.Err() != nil {
+			unacknowledged = append(unacknowledged, docs[i:]...)
+			docs = docs[:i]
+			break
 		}
 		b, err := json.Marshal(doc)
 		if err == nil && key != nil {
@@ -123,8 +185,32 @@ func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *si
 		}
 		tokens[i] = c.Publish(mqtt.StopTopic(doc.Stop), 1, true, b)
 	}
-	for i := max(0, len(docs)-inFlight); i < len(docs); i++ {
-		settle(i)
+	for i := settled; i < len(docs); i++ {
+		if !settle(i, wait) {
+			wait = 0
+		}
 	}
-	return acknowledged
+	return acknowledged, unacknowledged
+}
+
+// acknowledgedWithin reports whether t completes without error within
+// wait (0: already has), before ctx ends.
+func acknowledgedWithin(ctx context.Context, t paho.Token, wait time.Duration) bool {
+	select {
+	case <-t.Done():
+		return t.Error() == nil
+	default:
+	}
+	if wait == 0 {
+		return false
+	}
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case <-t.Done():
+		return t.Error() == nil
+	case <-timer.C:
+	case <-ctx.Done():
+	}
+	return false
 }
