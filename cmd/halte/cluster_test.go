@@ -19,9 +19,10 @@ import (
 // them in its own, mqtt.NodeOrder), a device on each node, two with kept
 // sessions and one without (--session none): an alert reaches agents on
 // every node; a node killed with SIGKILL during an update, then
-// restarted, leaves every agent with the latest documents; a cancelled alert is not spoken after its cancel was
-// committed; and a restart of the whole cluster keeps the retained
-// documents for a device that starts afresh.
+// restarted, leaves every agent with the latest documents; a cancelled
+// alert is not spoken after its cancel was committed; and a restart of the
+// whole cluster keeps the retained documents for a device that starts
+// afresh.
 // After a node's loss nats-server 2.9 refuses every MQTT connection
 // until the MQTT streams have new leaders, which takes up to about 20 s
 // on this machine: halte alert's --wait covers it.

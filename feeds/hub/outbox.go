@@ -94,24 +94,20 @@ func (o *outbox) send(ctx context.Context, clients []paho.Client, key *sign.Sign
 			shares[k] = append(shares[k], d)
 		}
 		var wg sync.WaitGroup
-		var n atomic.Int64
-		var mu sync.Mutex
-		var again []halte.StopState
+		var n, again atomic.Int64
 		for k, share := range shares {
 			wg.Go(func() {
 				acknowledged, unacknowledged := publish(ctx, clients[k], share, key, log)
 				n.Add(int64(acknowledged))
-				mu.Lock()
-				again = append(again, unacknowledged...)
-				mu.Unlock()
+				again.Add(int64(len(unacknowledged)))
+				o.putBack(unacknowledged)
 			})
 		}
 		wg.Wait()
 		stats.sent(int(n.Load()), len(docs), time.Since(t0))
 		log.Info("stop documents published", "documents", n.Load(), "of", len(docs))
-		if len(again) > 0 {
-			log.Warn("stop documents not acknowledged, sent again shortly", "documents", len(again))
-			o.putBack(again)
+		if again.Load() > 0 {
+			log.Warn("stop documents not acknowledged, sent again shortly", "documents", again.Load())
 			select {
 			case <-ctx.Done():
 				return
@@ -164,15 +160,9 @@ func publish(ctx context.Context, c paho.Client, docs []halte.StopState, key *si
 	}
 	wait := ackWait
 	for i, doc := range docs {
-		if i >= inFlight && !settle(i-inFlight, wait) {
+		if i >= inFlight && !settle(i-inFlight, wait) { // stalled, lost, or ctx ended
 			unacknowledged = append(unacknowledged, docs[i:]...)
-			docs = docs[:i] // what was sent is settled below, without waiting
-			wait = 0
-			break
-		}
-		if ctx.Err() != nil {
-			unacknowledged = append(unacknowledged, docs[i:]...)
-			docs = docs[:i]
+			docs, wait = docs[:i], 0 // what was sent is settled below, without waiting
 			break
 		}
 		b, err := json.Marshal(doc)

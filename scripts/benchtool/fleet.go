@@ -347,19 +347,18 @@ func bridged(ctx context.Context, op paho.Client, others []string, log *slog.Log
 	// only what comes after.
 	again, deadline := time.NewTicker(5*time.Second), time.After(5*time.Minute)
 	defer again.Stop()
-	seen := map[int]bool{}
-	for send := true; len(seen) < len(others); {
-		if send {
-			if err := mqtt.Publish(ctx, op, probe, false, []byte(nonce)); err != nil {
-				return err
-			}
-		}
-		send = false
+	send := func() error { return mqtt.Publish(ctx, op, probe, false, []byte(nonce)) }
+	if err := send(); err != nil {
+		return err
+	}
+	for seen := map[int]bool{}; len(seen) < len(others); {
 		select {
 		case i := <-got:
 			seen[i] = true
 		case <-again.C:
-			send = true
+			if err := send(); err != nil {
+				return err
+			}
 		case <-deadline:
 			return fmt.Errorf("a message from the first broker reached %d of the %d others in 5 minutes", len(seen), len(others))
 		}
