@@ -149,14 +149,21 @@ func fleet(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	figures := map[string]any{}
+	figures := map[string]any{"line_missing": lineMissing, "wide_missing": wideMissing}
 	if onNATS { // the same again, node 1 killed when half the agents hold it
 		settle(time.Minute)
 		again := halte.Alert{ID: "wide-node-lost", Version: 1, Effect: halte.Detour, Stops: all}
-		lost, lostMissing, err := f.deliver(ctx, op, again, all, func() { nats.Kill(1) })
+		t0, killed := time.Now(), false
+		lost, lostMissing, err := f.deliver(ctx, op, again, all, func(holding int) {
+			nats.Kill(1)
+			killed = true
+			figures["node_killed_after_s"], figures["node_killed_holding"] = time.Since(t0).Seconds(), holding
+			progress("node 1 killed, %.0f s after the alert, %d agents holding it", time.Since(t0).Seconds(), holding)
+		})
 		if err != nil {
 			return err
 		}
+		figures["node_killed"], figures["node_lost_missing"] = killed, lostMissing
 		wideMissing += lostMissing
 		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
 		figures["nats_server"], _ = natstest.Version()
@@ -261,8 +268,9 @@ func progress(format string, args ...any) {
 // deliver publishes an operator alert, has the shards watch the stops'
 // agents, and returns, for those that got it within deliveryDeadline, how
 // long until each held a document with the alert, and how many did not.
-// midway, if not nil, runs once half the stops' agents hold it.
-func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string, midway func()) ([]time.Duration, int, error) {
+// midway, if not nil, runs once, given how many hold it, when half the
+// stops' agents do or a quarter of deliveryDeadline has passed.
+func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string, midway func(holding int)) ([]time.Duration, int, error) {
 	raw, _ := json.Marshal(a)
 	t0 := time.Now()
 	if err := mqtt.Publish(ctx, op, mqtt.OperatorAlertTopic(a.ID), true, raw); err != nil {
@@ -284,10 +292,23 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 	missing := 0
 	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
+	var late <-chan time.Time
+	if midway != nil {
+		late = time.After(deliveryDeadline / 4)
+	}
+	halfway := func() {
+		if midway != nil {
+			midway(len(out))
+			midway = nil
+		}
+	}
 	for done := 0; done < len(f.shards); {
 		var r shardReport
 		select {
 		case r = <-f.reports:
+		case <-late:
+			halfway()
+			continue
 		case <-tick.C:
 			progress("alert %s: %d of %d agents hold it, after %.0f s", a.ID, len(out), len(stops), time.Since(t0).Seconds())
 			continue
@@ -295,9 +316,8 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 		switch {
 		case r.Alert == a.ID:
 			out = append(out, time.Unix(0, r.At).Sub(t0))
-			if midway != nil && len(out) >= len(stops)/2 {
-				midway()
-				midway = nil
+			if len(out) >= len(stops)/2 {
+				halfway()
 			}
 		case r.Done == a.ID:
 			done++

@@ -114,9 +114,9 @@ func report(args []string) error {
 			fleetFig["agents"], fleetFig["processes"], fleetFig["brokers"], fleetFig["limit"], delivery(fleetFig))
 	}
 	if natsFig != nil {
-		fmt.Fprintf(&b, "| 5b. the same on a 3-node NATS cluster; all agents have an alert sent as a node is killed | %v agents (nats-server %v, session %v; nodes %s MB RSS, %s CPU-s to take the fleet; limit: %v); %s; %s | | | | | |\n",
+		fmt.Fprintf(&b, "| 5b. the same on a 3-node NATS cluster; all agents have an alert sent as a node is killed | %v agents (nats-server %v, session %v; nodes %s MB RSS, %s CPU-s to take the fleet; limit: %v); %s; %s (%s) | | | | | |\n",
 			natsFig["agents"], natsFig["nats_server"], natsFig["session"], f(num(natsFig, "broker_rss_mb")), f(num(natsFig, "broker_start_cpu_s")), natsFig["limit"], delivery(natsFig),
-			received(natsFig, "node_lost"))
+			received(natsFig, "node_lost"), nodeKilled(natsFig))
 	}
 	if cold != nil {
 		fmt.Fprintf(&b, "| 6. cold start to a press answered, no broker, p50 | %s ms | | | | | ≤ 100 ms |\n", f(num(cold, "p50_ms")))
@@ -195,6 +195,15 @@ func picture(path string, systems []string, runs map[string]harness) error {
 // had the network-wide alert.
 func delivery(fig map[string]any) string {
 	return fmt.Sprintf("%s / %s ms; %s", decimal(num(fig, "line_p50_ms")), decimal(num(fig, "line_p99_ms")), received(fig, "wide"))
+}
+
+// nodeKilled says when the fleet's node was killed, and how many agents
+// held the alert then.
+func nodeKilled(fig map[string]any) string {
+	if fig["node_killed"] != true {
+		return "no node was killed"
+	}
+	return fmt.Sprintf("node 1 killed %s s after the alert, %.0f agents holding it", decimal(num(fig, "node_killed_after_s")), num(fig, "node_killed_holding"))
 }
 
 // received says how long until every agent had the alert measured under
