@@ -47,6 +47,7 @@ func fleet(ctx context.Context, args []string) error {
 	session := fs.String("session", "kept", "the agents' session: kept (QoS 1, acknowledged once stored) or none (a clean session at QoS 0)")
 	statusSpread := fs.Duration("status-spread", 0, "the agents' status_spread: each status after a random pause of half this to this, one for all that changed in it; 0: at once")
 	consumers := fs.String("consumers", "replicated", "on nats, where a device's subscription is kept: replicated (a JetStream consumer on 3 nodes, as shipped) or memory (one copy, in memory)")
+	hubLog := fs.String("hub-log", "", "a file for the hub's log (its connections, what it published and what it sends again); none: discarded")
 	jsTimeout := fs.Duration("js-api-timeout", 0, "on nats (2.11 or newer), how long a node waits for JetStream (a session's record, a QoS 1 store) before it fails the client; 0: the server's default, 5s")
 	fs.Parse(args)
 	onNATS := *kind == "nats"
@@ -96,13 +97,22 @@ func fleet(ctx context.Context, args []string) error {
 		return err
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	hubLogger := quiet
+	if *hubLog != "" {
+		file, err := os.Create(*hubLog)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		hubLogger = slog.New(slog.NewTextHandler(file, nil))
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	publishers := 1
 	if onNATS {
 		publishers = *natsPublishers
 	}
-	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: quiet, OperatorKeys: sign.Insecure(), Publishers: publishers})
+	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: hubLogger, OperatorKeys: sign.Insecure(), Publishers: publishers})
 	op := mqtt.NewClient(mqtt.Options{Broker: urls[0], ClientID: "fleet-operator", Logger: quiet})
 	if err := mqtt.Connect(ctx, op); err != nil {
 		return err
@@ -164,13 +174,15 @@ func fleet(ctx context.Context, args []string) error {
 			return err
 		}
 		figures["node_killed"], figures["node_lost_missing"] = killed, lostMissing
-		wideMissing += lostMissing
 		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
 		figures["nats_server"], _ = natstest.Version()
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
-	if missing := lineMissing + wideMissing; missing > 0 && limit == "" {
-		limit = fmt.Sprintf("%d of the %d agents did not get an alert within %v", missing, ready, deliveryDeadline)
+	if missed, _ := figures["node_lost_missing"].(int); lineMissing+wideMissing+missed > 0 && limit == "" {
+		limit = fmt.Sprintf("agents without the alert after %v: %d of %d for the line's, %d of %d for the network-wide", deliveryDeadline, lineMissing, len(lineStops), wideMissing, ready)
+		if onNATS {
+			limit += fmt.Sprintf(", %d of %d for the one sent as the node was killed", missed, ready)
+		}
 	}
 	if limit == "" && onNATS {
 		limit = "the count asked for"
