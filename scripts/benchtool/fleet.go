@@ -160,28 +160,29 @@ func fleet(ctx context.Context, args []string) error {
 		return err
 	}
 	figures := map[string]any{"line_missing": lineMissing, "wide_missing": wideMissing}
-	if onNATS { // the same again, node 1 killed when half the agents hold it
+	lostMissing := 0
+	if onNATS { // the same again, node 1 killed midway (deliver)
 		settle(time.Minute)
 		again := halte.Alert{ID: "wide-node-lost", Version: 1, Effect: halte.Detour, Stops: all}
-		t0, killed := time.Now(), false
-		lost, lostMissing, err := f.deliver(ctx, op, again, all, func(holding int) {
+		figures["node_killed"] = false
+		var lost []time.Duration
+		lost, lostMissing, err = f.deliver(ctx, op, again, all, func(holding int, after time.Duration) {
 			nats.Kill(1)
-			killed = true
-			figures["node_killed_after_s"], figures["node_killed_holding"] = time.Since(t0).Seconds(), holding
-			progress("node 1 killed, %.0f s after the alert, %d agents holding it", time.Since(t0).Seconds(), holding)
+			figures["node_killed"], figures["node_killed_after_s"], figures["node_killed_holding"] = true, after.Seconds(), holding
+			progress("node 1 killed, %.0f s after the alert, %d agents holding it", after.Seconds(), holding)
 		})
 		if err != nil {
 			return err
 		}
-		figures["node_killed"], figures["node_lost_missing"] = killed, lostMissing
+		figures["node_lost_missing"] = lostMissing
 		figures["consumers"], figures["session"], figures["publishers"], figures["nats_mqtt"] = *consumers, *session, publishers, tuning
 		figures["nats_server"], _ = natstest.Version()
 		figures["node_lost_all_ms"], figures["node_lost_p50_ms"], figures["node_lost_received"] = pct(lost, 100), pct(lost, 50), len(lost)
 	}
-	if missed, _ := figures["node_lost_missing"].(int); lineMissing+wideMissing+missed > 0 && limit == "" {
+	if lineMissing+wideMissing+lostMissing > 0 && limit == "" {
 		limit = fmt.Sprintf("agents without the alert after %v: %d of %d for the line's, %d of %d for the network-wide", deliveryDeadline, lineMissing, len(lineStops), wideMissing, ready)
 		if onNATS {
-			limit += fmt.Sprintf(", %d of %d for the one sent as the node was killed", missed, ready)
+			limit += fmt.Sprintf(", %d of %d for the one sent as the node was killed", lostMissing, ready)
 		}
 	}
 	if limit == "" && onNATS {
@@ -280,9 +281,10 @@ func progress(format string, args ...any) {
 // deliver publishes an operator alert, has the shards watch the stops'
 // agents, and returns, for those that got it within deliveryDeadline, how
 // long until each held a document with the alert, and how many did not.
-// midway, if not nil, runs once, given how many hold it, when half the
-// stops' agents do or a quarter of deliveryDeadline has passed.
-func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string, midway func(holding int)) ([]time.Duration, int, error) {
+// midway, if not nil, runs once, given how many hold it and since when it
+// was sent, when half the stops' agents do or a quarter of
+// deliveryDeadline has passed.
+func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stops []string, midway func(holding int, after time.Duration)) ([]time.Duration, int, error) {
 	raw, _ := json.Marshal(a)
 	t0 := time.Now()
 	if err := mqtt.Publish(ctx, op, mqtt.OperatorAlertTopic(a.ID), true, raw); err != nil {
@@ -310,7 +312,7 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 	}
 	halfway := func() {
 		if midway != nil {
-			midway(len(out))
+			midway(len(out), time.Since(t0))
 			midway = nil
 		}
 	}
