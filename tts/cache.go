@@ -75,6 +75,22 @@ func (c *Cache) Synthesize(ctx context.Context, text, lang string, slow bool) (h
 	return pcm, nil
 }
 
+// Prepare makes sure text is cached: it synthesizes and keeps it unless it
+// is cached already, and then only marks it most recently used (the clip is
+// not read, so that preparing what is cached costs a device next to nothing).
+func (c *Cache) Prepare(ctx context.Context, text, lang string, slow bool) error {
+	path := c.path(text, lang, slow)
+	now := time.Now()
+	if os.Chtimes(path, now, now) == nil {
+		return nil
+	}
+	pcm, err := c.engine.Synthesize(ctx, text, lang, slow)
+	if err != nil {
+		return err
+	}
+	return c.store(path, pcm)
+}
+
 // Has reports whether text is cached.
 func (c *Cache) Has(text, lang string, slow bool) bool {
 	_, err := os.Stat(c.path(text, lang, slow))

@@ -43,6 +43,28 @@ func TestCacheHitsAndSurvivesReopen(t *testing.T) {
 	}
 }
 
+func TestPrepareSynthesizesOnlyWhatIsNotCached(t *testing.T) {
+	testkit.RequireTool(t, "espeak-ng")
+	engine := &testkit.Espeak{}
+	c, err := tts.OpenCache(engine, t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	const text = "Bus 12 rijdt niet tot vrijdag."
+	for range 3 {
+		if err := c.Prepare(ctx, text, "nl", false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if engine.Runs.Load() != 1 || !c.Has(text, "nl", false) {
+		t.Fatalf("prepared three times: %d engine runs, cached %v; want one run, cached", engine.Runs.Load(), c.Has(text, "nl", false))
+	}
+	if pcm, err := c.Synthesize(ctx, text, "nl", false); err != nil || len(pcm.Samples) == 0 || engine.Runs.Load() != 1 {
+		t.Fatalf("the prepared text: %d samples, %d engine runs, %v; want its audio from the cache", len(pcm.Samples), engine.Runs.Load(), err)
+	}
+}
+
 func TestCacheStaysWithinItsBound(t *testing.T) {
 	testkit.RequireTool(t, "espeak-ng")
 	dir := t.TempDir()

@@ -307,7 +307,7 @@ func (a *Agent) prepareLoop(ctx context.Context, dirty <-chan struct{}) {
 			}
 			for _, texts := range pages {
 				for _, text := range texts {
-					if _, err := a.speech.Synthesize(ctx, text, lang, false); err != nil && ctx.Err() == nil {
+					if err := a.speech.Prepare(ctx, text, lang, false); err != nil && ctx.Err() == nil {
 						a.log.Warn("speech not prepared", "lang", lang, "err", err)
 					}
 				}

@@ -14,6 +14,7 @@ package phrases
 import (
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,9 @@ type Book struct {
 	w   *words
 	loc *time.Location
 	lex *Lexicon
+
+	mu     sync.Mutex
+	spoken map[string]string // Speakable's recent answers, by text (at most keptSpoken)
 }
 
 // New returns the book for lang (a BCP 47 tag; unknown languages get

@@ -14,7 +14,34 @@ import (
 // brackets beside stop names, says shouted (ALL-CAPS) words as words, reads
 // the feed's times and dates as people say them, and then applies the
 // lexicon (street types, directions, "&", "@", abbreviations).
+//
+// A device makes the same texts speakable each time it prepares its
+// answers, so the book remembers its last keptSpoken answers.
 func (b *Book) Speakable(text string) string {
+	b.mu.Lock()
+	said, ok := b.spoken[text]
+	b.mu.Unlock()
+	if ok {
+		return said
+	}
+	said = b.speakable(text)
+	b.mu.Lock()
+	if len(b.spoken) >= keptSpoken {
+		clear(b.spoken) // a device's texts changed wholesale: start again
+	}
+	if b.spoken == nil {
+		b.spoken = map[string]string{}
+	}
+	b.spoken[text] = said
+	b.mu.Unlock()
+	return said
+}
+
+// keptSpoken is how many of Speakable's answers a book remembers: far more
+// than a stop's alerts in its languages.
+const keptSpoken = 256
+
+func (b *Book) speakable(text string) string {
 	text = markup.ReplaceAllStringFunc(text, func(tag string) string {
 		if blockTag.MatchString(tag) {
 			return "\n"
@@ -22,7 +49,7 @@ func (b *Book) Speakable(text string) string {
 		return " "
 	})
 	text = b.lines(text)
-	text = strings.NewReplacer("[", "(", "]", ")").Replace(text)
+	text = squareBrackets.Replace(text)
 	text = dropLinks(text)
 	text = phones.ReplaceAllStringFunc(text, sayDigits)
 	text = stopCodes.ReplaceAllString(text, "")
@@ -43,6 +70,9 @@ var (
 	spaces    = regexp.MustCompile(`[ \t\x{00a0}]+`)
 	points    = regexp.MustCompile(`([.!?])(?:\s*\.)+`)
 	shouted   = regexp.MustCompile(`\b\p{Lu}{2,}(?:[ '’-]+\p{Lu}{2,})*\b`)
+
+	squareBrackets = strings.NewReplacer("[", "(", "]", ")")
+	looseMarks     = strings.NewReplacer(" .", ".", " ,", ",", " :", ":", " ;", ";", "( ", "(", " )", ")", "()", "")
 )
 
 // lines turns a text's lines into sentences: a line that ends with a colon
@@ -155,7 +185,7 @@ func unshout(text string) string {
 // folds repeated points.
 func tidy(s string) string {
 	s = spaces.ReplaceAllString(s, " ")
-	s = strings.NewReplacer(" .", ".", " ,", ",", " :", ":", " ;", ";", "( ", "(", " )", ")", "()", "").Replace(s)
+	s = looseMarks.Replace(s)
 	s = points.ReplaceAllString(s, "$1")
 	return strings.TrimSpace(spaces.ReplaceAllString(s, " "))
 }

@@ -1,6 +1,8 @@
 package phrases_test
 
 import (
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/halte-transit/halte/tts/phrases"
@@ -27,6 +29,24 @@ func TestSpeakable(t *testing.T) {
 	for _, c := range cases {
 		if got := phrases.New(c.lang, brussels, nil).Speakable(c.in); got != c.want {
 			t.Errorf("%s %q:\n got %q\nwant %q", c.lang, c.in, got, c.want)
+		}
+	}
+}
+
+// TestSpeakableSaysARememberedTextTheSame: a book that has made many texts
+// speakable (more than it remembers) answers each again as a new book does.
+func TestSpeakableSaysARememberedTextTheSame(t *testing.T) {
+	book := phrases.New("en", brussels, nil)
+	for i := range 600 {
+		text := fmt.Sprintf("Route %d NB delayed @ Main St (Stop #%d)", i, 10000+i)
+		want := phrases.New("en", brussels, nil).Speakable(text)
+		for range 2 {
+			if got := book.Speakable(text); got != want {
+				t.Fatalf("%q said again: got %q, want %q", text, got, want)
+			}
+		}
+		if again := book.Speakable(fmt.Sprintf("Route %d NB delayed @ Main St (Stop #%d)", i/2, 10000+i/2)); !strings.HasPrefix(again, fmt.Sprintf("Route %d northbound", i/2)) {
+			t.Fatalf("an earlier text said again: %q", again)
 		}
 	}
 }
