@@ -204,6 +204,9 @@ func fleet(ctx context.Context, args []string) error {
 // (--deadline).
 var deliveryDeadline = 2 * time.Minute
 
+// devicesNice is the shard processes' nice value (the brokers' is 0).
+const devicesNice = 10
+
 // flock is the shard processes and what they report.
 type flock struct {
 	shards       []*exec.Cmd
@@ -222,7 +225,10 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session, "--status-spread", f.statusSpread.String(), "--deadline", deliveryDeadline.String())
+	// The devices run at a lower priority than the brokers: each real
+	// device has a processor of its own, so its work should not take the
+	// cores the brokers need (it still waits for them when they are busy).
+	cmd := exec.Command("nice", "-n", fmt.Sprint(devicesNice), self, "fleet-shard", "--broker", strings.Join(brokers, ","), "--dir", dir, "--from", fmt.Sprint(from), "--to", fmt.Sprint(to), "--session", f.session, "--status-spread", f.statusSpread.String(), "--deadline", deliveryDeadline.String())
 	cmd.Stderr = os.Stderr
 	in, err := cmd.StdinPipe()
 	if err != nil {
