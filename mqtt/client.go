@@ -97,6 +97,9 @@ type Options struct {
 	Redialled bool
 	// OnConnect runs after every (re)connection: subscribe there.
 	OnConnect func(paho.Client)
+	// OnLost runs after every loss of the connection (what was in flight on
+	// a clean session is then never acknowledged); nil means nothing.
+	OnLost func()
 	// Logger receives connection events; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -150,6 +153,9 @@ func NewClient(o Options) paho.Client {
 		}).
 		SetConnectionLostHandler(func(_ paho.Client, err error) {
 			log.Warn("broker connection lost", "brokers", brokers, "err", err)
+			if o.OnLost != nil {
+				o.OnLost()
+			}
 		}).
 		SetOnConnectHandler(func(c paho.Client) {
 			log.Info("broker connected", "brokers", brokers, "client", o.ClientID)

@@ -27,7 +27,7 @@ func BenchmarkRegion(b *testing.B) {
 		b.Fatal(err)
 	}
 	broker := mqtttest.Start(b)
-	client := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "bench-hub", Logger: (&testkit.Log{}).Logger()})
+	client := newPublisher(mqtt.Options{Broker: broker.URL, ClientID: "bench-hub", Logger: (&testkit.Log{}).Logger()})
 	ctx := context.Background()
 	if err := mqtt.Connect(ctx, client); err != nil {
 		b.Fatal(err)

@@ -156,16 +156,16 @@ func Run(ctx context.Context, cfg Config) error {
 	opts.OnConnect = func(c paho.Client) {
 		mqtt.KeepSubscribed(c, cfg.ClientID, routes, func() { push(event{kind: syncEvent}) }, log)
 	}
-	client := mqtt.NewClient(opts)
+	client := newPublisher(opts)
 	if err := mqtt.Connect(ctx, client); err != nil {
 		return err
 	}
 	defer client.Disconnect(250)
-	publishers := []paho.Client{client}
+	publishers := []*publisher{client}
 	for i := 2; i <= cfg.Publishers; i++ {
 		more := opts
 		more.ClientID, more.Will, more.OnConnect = fmt.Sprintf("%s-publisher-%d", opts.ClientID, i), nil, nil
-		c := mqtt.NewClient(more)
+		c := newPublisher(more)
 		if err := mqtt.Connect(ctx, c); err != nil {
 			return err
 		}
