@@ -63,8 +63,7 @@ func (c *Cache) Key(lang string, slow bool) string { return c.engine.Key(lang, s
 func (c *Cache) Synthesize(ctx context.Context, text, lang string, slow bool) (halte.PCM, error) {
 	path := c.path(text, lang, slow)
 	if pcm, err := readClip(path); err == nil {
-		now := time.Now()
-		_ = os.Chtimes(path, now, now) // most recently used
+		_ = touch(path)
 		return pcm, nil
 	}
 	pcm, err := c.engine.Synthesize(ctx, text, lang, slow)
@@ -80,8 +79,7 @@ func (c *Cache) Synthesize(ctx context.Context, text, lang string, slow bool) (h
 // not read, so that preparing what is cached costs a device next to nothing).
 func (c *Cache) Prepare(ctx context.Context, text, lang string, slow bool) error {
 	path := c.path(text, lang, slow)
-	now := time.Now()
-	if os.Chtimes(path, now, now) == nil {
+	if touch(path) == nil {
 		return nil
 	}
 	pcm, err := c.engine.Synthesize(ctx, text, lang, slow)
@@ -101,6 +99,13 @@ func (c *Cache) path(text, lang string, slow bool) string {
 	sum := sha256.Sum256([]byte(c.engine.Key(lang, slow) + "\x00" + text))
 	name := hex.EncodeToString(sum[:])
 	return filepath.Join(c.dir, name[:2], name+".wav")
+}
+
+// touch marks the clip at path most recently used; it fails if there is
+// none.
+func touch(path string) error {
+	now := time.Now()
+	return os.Chtimes(path, now, now)
 }
 
 func readClip(path string) (halte.PCM, error) {

@@ -44,7 +44,7 @@ func New(lang string, loc *time.Location, lex *Lexicon) *Book {
 	if loc == nil {
 		loc = time.UTC
 	}
-	return &Book{w: w, loc: loc, lex: lex}
+	return &Book{w: w, loc: loc, lex: lex, spoken: map[string]string{}}
 }
 
 // Lang is the book's language tag.

@@ -29,9 +29,6 @@ func (b *Book) Speakable(text string) string {
 	if len(b.spoken) >= keptSpoken {
 		clear(b.spoken) // a device's texts changed wholesale: start again
 	}
-	if b.spoken == nil {
-		b.spoken = map[string]string{}
-	}
 	b.spoken[text] = said
 	b.mu.Unlock()
 	return said
