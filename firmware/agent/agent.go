@@ -96,6 +96,7 @@ type Agent struct {
 	events chan halte.Event
 	ready  chan struct{}      // closed once the agent speaks
 	probes chan chan struct{} // Alive's questions to the policy loop
+	ahead  chan struct{}      // asks prepareLoop to synthesize the answers again (prepareAhead)
 
 	statusMu  sync.Mutex // orders the status messages (publishStatus); guards the two below
 	statusDue bool       // a status is waiting for its pause (statusChanged)
@@ -181,6 +182,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 		events:    make(chan halte.Event, 256),
 		ready:     make(chan struct{}),
 		probes:    make(chan chan struct{}),
+		ahead:     make(chan struct{}, 1),
 		docs:      map[string]halte.StopState{},
 		announced: map[string]heard{},
 		stats:     Stats{Rejected: map[halte.Reason]int{}},
@@ -350,7 +352,7 @@ func (a *Agent) HandleDocument(stop string, payload []byte) error {
 	if a.deps.OnStored != nil {
 		a.deps.OnStored(doc)
 	}
-	a.contact()
+	a.contact(true)
 	return nil
 }
 
@@ -384,13 +386,20 @@ func (a *Agent) open(stop string, payload []byte) (halte.StopState, error) {
 	return doc, doc.CheckFresh(a.deps.Now())
 }
 
-// contact records word from the hub.
-func (a *Agent) contact() {
+// contact records word from the hub: a document (news) or its heartbeat.
+// The answers are prepared again for news, or when a heartbeat changes the
+// minute their "last update at" says; not for each heartbeat, which would
+// recompute them in every language twice a minute for nothing.
+func (a *Agent) contact(news bool) {
 	now := a.deps.Now()
 	a.mu.Lock()
+	said := a.lastContact
 	a.lastContact = now
 	a.mu.Unlock()
 	a.event(halte.Event{Kind: halte.Contact, At: now})
+	if news || !now.Truncate(time.Minute).Equal(said.Truncate(time.Minute)) {
+		a.prepareAhead()
+	}
 }
 
 func (a *Agent) refuse(stop string, size int, err error) {

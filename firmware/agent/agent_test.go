@@ -275,13 +275,7 @@ func TestPressAndRemoteTrigger(t *testing.T) {
 	dev.waitAnnounced(t, "major", 1)
 
 	// What a press says is synthesized ahead, in the cache.
-	cache, err := tts.OpenCache(tts.Espeak{}, filepath.Join(dev.StateDir, "cache"), 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.WaitFor(t, deadline, "the answer to be synthesized ahead", func() bool {
-		return cache.Has("Twee storingen aan deze halte.", "nl", false) && cache.Has("Grote omleiding.", "nl", false)
-	})
+	waitCached(t, dev, "Twee storingen aan deze halte.", "Grote omleiding.")
 
 	dev.Press(halte.Single)
 	answer := dev.waitTrigger(t, "button", 3)

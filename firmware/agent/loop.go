@@ -10,7 +10,7 @@ import (
 // policyLoop drives the announcement policy: every event and every wake-up
 // it asks for goes through Step, and the actions go to the voice and the
 // indicator. It is the only goroutine that touches the policy.
-func (a *Agent) policyLoop(ctx context.Context, v *voice, prepare chan<- struct{}) {
+func (a *Agent) policyLoop(ctx context.Context, v *voice) {
 	a.mu.Lock()
 	since := a.lastContact
 	a.mu.Unlock()
@@ -24,11 +24,8 @@ func (a *Agent) policyLoop(ctx context.Context, v *voice, prepare chan<- struct{
 		for _, act := range p.Step(a.snapshot(), ev) {
 			a.apply(act, v)
 		}
-		if ev.Kind == halte.Contact || ev.Kind == halte.Tick {
-			select {
-			case prepare <- struct{}{}:
-			default:
-			}
+		if ev.Kind == halte.Tick { // time changes what a press says (contact: Agent.contact)
+			a.prepareAhead()
 		}
 		timer.Stop()
 		if w := p.Wake(); !w.IsZero() {

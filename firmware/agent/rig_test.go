@@ -3,6 +3,7 @@ package agent_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,7 @@ import (
 	"github.com/halte-transit/halte/internal/testkit"
 	"github.com/halte-transit/halte/mqtt"
 	"github.com/halte-transit/halte/sign"
+	"github.com/halte-transit/halte/tts"
 )
 
 // stop is the sample Ghent stop the tests' device speaks for (tram 1).
@@ -75,6 +77,23 @@ func (d *device) waitTrigger(t *testing.T, trigger string, n int) []string {
 		return len(texts) >= n
 	})
 	return texts
+}
+
+// waitCached waits until the device's speech cache holds texts in Dutch.
+func waitCached(t *testing.T, d *device, texts ...string) {
+	t.Helper()
+	cache, err := tts.OpenCache(tts.Espeak{}, filepath.Join(d.StateDir, "cache"), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, deadline, fmt.Sprintf("%q to be synthesized ahead", texts), func() bool {
+		for _, text := range texts {
+			if !cache.Has(text, "nl", false) {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 // startHub runs a hub on the sample Ghent GTFS, with feeds if any, until

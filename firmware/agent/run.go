@@ -32,7 +32,7 @@ func (a *Agent) Run(ctx context.Context) error {
 		mqtt.HubStatus: {QoS: 0, Handle: func(_ paho.Client, m paho.Message) {
 			var st struct{ Online bool }
 			if json.Unmarshal(m.Payload(), &st) == nil && st.Online {
-				a.contact()
+				a.contact(false)
 			}
 		}},
 	}
@@ -101,11 +101,10 @@ func (a *Agent) Run(ctx context.Context) error {
 	// documents, or StartupWait has passed, so that it never announces an
 	// alert cancelled while it was off.
 	v := newVoice()
-	prepare := make(chan struct{}, 1)
 	loops := []func(){
 		func() { a.speakLoop(ctx, v, client) },
-		func() { a.prepareLoop(ctx, prepare) },
-		func() { a.policyLoop(ctx, v, prepare) },
+		func() { a.prepareLoop(ctx) },
+		func() { a.policyLoop(ctx, v) },
 		func() { a.streetLoop(ctx) },
 		func() { a.locatorLoop(ctx, v) },
 	}

@@ -283,15 +283,25 @@ func labelOf(ann Announcement) string {
 	return string(ann.Trigger)
 }
 
+// prepareAhead asks prepareLoop for a pass; asks made during a pass make
+// one more.
+func (a *Agent) prepareAhead() {
+	select {
+	case a.ahead <- struct{}{}:
+	default:
+	}
+}
+
 // prepareLoop synthesizes ahead, into the cache, in every language, what a
-// press would say now, each time the stored state or the contact changes, so
-// that a traveler's answer plays at once.
-func (a *Agent) prepareLoop(ctx context.Context, dirty <-chan struct{}) {
+// press would say now, each time it is asked (prepareAhead: the stored
+// state, the contact or the time changed what a press says), so that a
+// traveler's answer plays at once.
+func (a *Agent) prepareLoop(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-dirty:
+		case <-a.ahead:
 		}
 		now := a.deps.Now()
 		docs := a.snapshot()

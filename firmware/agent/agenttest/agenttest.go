@@ -13,13 +13,13 @@ import (
 	"github.com/halte-transit/halte/firmware/agent"
 	"github.com/halte-transit/halte/firmware/store"
 	"github.com/halte-transit/halte/internal/testkit"
-	"github.com/halte-transit/halte/tts"
 )
 
 // Device is a running agent.
 type Device struct {
 	*agent.Agent
 	Log      *testkit.Log
+	Engine   *testkit.Espeak // counts the texts synthesized
 	WAVDir   string
 	StateDir string
 	// Stop ends the agent (once) and checks its state file.
@@ -30,13 +30,19 @@ type Device struct {
 // StateDir gets a temporary one.
 func Start(t testing.TB, cfg agent.Config) *Device {
 	t.Helper()
+	return StartAt(t, cfg, nil)
+}
+
+// StartAt is Start with the agent's clock (nil: the real one).
+func StartAt(t testing.TB, cfg agent.Config, now func() time.Time) *Device {
+	t.Helper()
 	testkit.RequireTool(t, "espeak-ng")
 	if cfg.StateDir == "" {
 		cfg.StateDir = t.TempDir()
 	}
-	d := &Device{Log: &testkit.Log{}, WAVDir: t.TempDir(), StateDir: cfg.StateDir}
-	a, err := agent.New(cfg, agent.Deps{Engine: tts.Espeak{}, Speaker: &audio.WAVDir{Dir: d.WAVDir},
-		Chime: audio.Chime(), Logger: d.Log.Logger()})
+	d := &Device{Log: &testkit.Log{}, Engine: &testkit.Espeak{}, WAVDir: t.TempDir(), StateDir: cfg.StateDir}
+	a, err := agent.New(cfg, agent.Deps{Engine: d.Engine, Speaker: &audio.WAVDir{Dir: d.WAVDir},
+		Chime: audio.Chime(), Logger: d.Log.Logger(), Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
