@@ -342,6 +342,9 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 		case r.Done == a.ID:
 			done++
 			missing += len(r.Missing)
+			for _, h := range r.Held {
+				progress("alert %s not held in time by %s", a.ID, h)
+			}
 		case r.Error != "":
 			return out, missing, fmt.Errorf("%s", r.Error)
 		}

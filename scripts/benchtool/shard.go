@@ -30,7 +30,8 @@ type watchOrder struct {
 
 // shardReport is a shard's line: ready once its agents are, an alert held
 // by a stop's agent (At in Unix nanoseconds), the end of a watch (Done: the
-// alert's id, Missing: the stops that did not get it in time), or an error.
+// alert's id, Missing: the stops that did not get it in time, Held: what
+// the first of their agents hold), or an error.
 type shardReport struct {
 	Ready   int      `json:"ready,omitempty"`
 	Alert   string   `json:"alert,omitempty"`
@@ -38,8 +39,12 @@ type shardReport struct {
 	At      int64    `json:"at,omitempty"`
 	Done    string   `json:"done,omitempty"`
 	Missing []string `json:"missing,omitempty"`
+	Held    []string `json:"held,omitempty"`
 	Error   string   `json:"error,omitempty"`
 }
+
+// heldShown bounds how many missing stops a shard describes.
+const heldShown = 10
 
 // shard runs the agents of stops s<from> to s<to-1> against one broker.
 func shard(ctx context.Context, args []string) error {
@@ -66,6 +71,7 @@ func shard(ctx context.Context, args []string) error {
 	defer wg.Wait()
 	defer cancel()
 	var agents []*agent.Agent
+	byStop := map[string]*agent.Agent{}
 	for i := *from; i < *to; i++ {
 		a, err := agent.New(agent.Config{Broker: agent.Brokers(strings.Split(*broker, ",")), Device: fmt.Sprintf("d%d", i), Stops: []string{fmt.Sprintf("s%d", i)},
 			StateDir: filepath.Join(*dir, fmt.Sprint(i)), Insecure: true, StartupWait: 30 * time.Second, Session: *session, StatusSpread: *statusSpread,
@@ -75,6 +81,7 @@ func shard(ctx context.Context, args []string) error {
 			return err
 		}
 		agents = append(agents, a)
+		byStop[fmt.Sprintf("s%d", i)] = a
 		wg.Add(1)
 		go func() { defer wg.Done(); a.Run(ctx); a.Close() }()
 	}
@@ -89,7 +96,7 @@ func shard(ctx context.Context, args []string) error {
 		if err := json.Unmarshal(in.Bytes(), &w); err != nil {
 			return fmt.Errorf("watch order: %w", err)
 		}
-		go held.watch(w, report)
+		go held.watch(w, report, func(stop string) string { return holding(byStop[stop], stop) })
 	}
 	return nil
 }
@@ -115,9 +122,23 @@ func (h *holdings) record(doc halte.StopState) {
 	}
 }
 
+// holding says, for a stop that missed an alert, what its agent holds, how
+// long ago it last heard from the hub (its heartbeat comes every 30 s while
+// the agent is connected) and what it did with the documents it received.
+func holding(a *agent.Agent, stop string) string {
+	doc, st := a.Documents()[stop], a.Stats()
+	heard := "never"
+	if last := a.View("nl").LastUpdate; !last.IsZero() {
+		heard = fmt.Sprintf("%.0f s ago", time.Since(last).Seconds())
+	}
+	return fmt.Sprintf("%s; at the deadline it holds version %d (alerts %v), heard from the hub %s, and had %d documents stored, %d again, refused %v",
+		stop, doc.Version, doc.AlertIDs(), heard, st.Applied, st.Again, st.Rejected)
+}
+
 // watch reports each of w's stops as its agent holds w's alert, until all
-// do or deliveryDeadline passes, and then the end.
-func (h *holdings) watch(w watchOrder, report func(shardReport)) {
+// do or deliveryDeadline passes, and then the end, with what the agents of
+// the first heldShown missing stops hold (describe).
+func (h *holdings) watch(w watchOrder, report func(shardReport), describe func(stop string) string) {
 	waiting := map[string]bool{}
 	for _, s := range w.Stops {
 		waiting[s] = true
@@ -136,7 +157,11 @@ func (h *holdings) watch(w watchOrder, report func(shardReport)) {
 	for s := range waiting {
 		missing = append(missing, s)
 	}
-	report(shardReport{Done: w.Alert, Missing: missing})
+	var held []string
+	for _, s := range missing[:min(len(missing), heldShown)] {
+		held = append(held, describe(s))
+	}
+	report(shardReport{Done: w.Alert, Missing: missing, Held: held})
 }
 
 // silence stands in for espeak-ng in the fleet: each real device
