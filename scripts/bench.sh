@@ -17,7 +17,7 @@
 #
 #   scripts/bench.sh [--quick | --region]
 #     --quick: fewer alerts, windows and agents, under 5 minutes
-#     --region: only figure 5, at 35,000 agents (about an hour)
+#     --region: only figure 5, at 35,000 agents (50 to 80 minutes)
 #
 # Installs what it needs with apt (mosquitto, espeak-ng, pulseaudio, Python
 # paho, an arm64 cross compiler), for Node-RED npm packages, and nats-server
