@@ -45,6 +45,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	clientID := fs.String("client-id", "", "MQTT client id (default halte-hub-HOSTNAME)")
 	publishers := fs.Int("publishers", 1, "how many connections publish the stop documents; on a NATS cluster, which stores each retained document before it reads the next from the same connection, several publish a network-wide change faster (8: 1.5 times, measured on 2 cores)")
 	poll := fs.Duration("poll", 30*time.Second, "how often each feed is fetched (a file is read again)")
+	recheck := fs.Duration("recheck", 5*time.Minute, "how often the hub reads back every stop document the broker holds and publishes again any the broker lost after acknowledging it (a cluster node killed as it stored it)")
 	metricsAddr := fs.String("metrics", "", "serve Prometheus metrics at http://`address`/metrics (host:port), e.g. 127.0.0.1:9464")
 	httpAddr := fs.String("http", "", "serve the open HTTP API (documented at /openapi.json) at `address` (host:port), e.g. 127.0.0.1:8080")
 	httpRate := fs.Float64("http-rate", 20, "requests per second each API client (an API key, else an address) may make")
@@ -89,7 +90,7 @@ func runHub(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	log.Info("GTFS loaded", "path", *gtfsPath, "stops", len(net.Stops), "routes", len(net.Routes))
 	cfg := hub.Config{Connection: opts, Network: net, StateDir: *stateDir, Logger: log,
 		Feeds: feedSources(net, rtFeeds, siriFeeds, header), TripFeeds: tripSources(net, tripFeeds, header),
-		Poll: *poll, OperatorKeys: sign.Insecure(), Publishers: *publishers}
+		Poll: *poll, Recheck: *recheck, OperatorKeys: sign.Insecure(), Publishers: *publishers}
 	if *insecure {
 		log.Warn("INSECURE: operator alerts are not checked and stop documents are not signed; anyone who can publish can make stops speak")
 	}

@@ -205,7 +205,7 @@ func TestFeedAlertWithoutSeverityIsPublishedOnce(t *testing.T) {
 		t.Fatalf("%d documents, want Gravensteen's", len(docs))
 	}
 	echo := payload(t, docs[0])
-	if s.ObservePublished("200401", echo, false) {
+	if s.ObservePublished("200401", echo, false, docs[0].Version) {
 		if again := s.Plan([]string{"200401"}, t0); len(again) > 0 {
 			t.Fatalf("the echo of Gravensteen's document made the hub publish it again: %+v", again[0])
 		}

@@ -22,6 +22,7 @@ type metrics struct {
 	skipped    map[string]int
 	feedErrors map[string]int
 	stops      int
+	lost       int
 	synced     bool
 }
 
@@ -34,6 +35,8 @@ var (
 		"Feed polls that could not be read or decoded (the last good content stays in force).", []string{"source"}, nil)
 	stopsDesc = prometheus.NewDesc("halte_hub_stops",
 		"Stops with a published document.", nil, nil)
+	lostDesc = prometheus.NewDesc("halte_hub_documents_lost_total",
+		"Stop documents the broker acknowledged and then no longer held; each was published again.", nil, nil)
 	syncedDesc = prometheus.NewDesc("halte_hub_synchronized",
 		"1 once the hub has read the broker's retained documents and publishes.", nil, nil)
 )
@@ -74,12 +77,13 @@ func (m *metrics) observe(s *State, feedErrors map[string]int, synced bool) {
 	m.skipped = maps.Clone(s.Skipped)
 	m.feedErrors = maps.Clone(feedErrors)
 	m.stops = len(s.published)
+	m.lost = s.Lost
 	m.synced = synced
 }
 
 // Describe is part of prometheus.Collector.
 func (m *metrics) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{refusedDesc, skippedDesc, feedErrorsDesc, stopsDesc, syncedDesc} {
+	for _, d := range []*prometheus.Desc{refusedDesc, skippedDesc, feedErrorsDesc, stopsDesc, lostDesc, syncedDesc} {
 		ch <- d
 	}
 }
@@ -98,6 +102,7 @@ func (m *metrics) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(feedErrorsDesc, prometheus.CounterValue, float64(n), src)
 	}
 	ch <- prometheus.MustNewConstMetric(stopsDesc, prometheus.GaugeValue, float64(m.stops))
+	ch <- prometheus.MustNewConstMetric(lostDesc, prometheus.CounterValue, float64(m.lost))
 	synced := 0.0
 	if m.synced {
 		synced = 1

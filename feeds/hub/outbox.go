@@ -21,15 +21,33 @@ import (
 // and a loop waiting for acknowledgements would stop reading them); send
 // publishes. A document that is not acknowledged (its connection lost, or
 // stalled for ackWait) goes back into the outbox, unless the stop has a
-// newer one there, and is sent again with the next round.
+// newer one there, and is sent again with the next round. It remembers
+// the newest version of each stop the broker acknowledged.
 type outbox struct {
 	mu      sync.Mutex
 	pending map[string]halte.StopState
+	acked   map[string]uint64
 	wake    chan struct{}
 }
 
 func newOutbox() *outbox {
-	return &outbox{pending: map[string]halte.StopState{}, wake: make(chan struct{}, 1)}
+	return &outbox{pending: map[string]halte.StopState{}, acked: map[string]uint64{}, wake: make(chan struct{}, 1)}
+}
+
+// confirm records documents the broker acknowledged.
+func (o *outbox) confirm(docs []halte.StopState) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for _, d := range docs {
+		o.acked[d.Stop] = max(o.acked[d.Stop], d.Version)
+	}
+}
+
+// acknowledged is the newest version of stop the broker acknowledged; 0 if none.
+func (o *outbox) acknowledged(stop string) uint64 {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.acked[stop]
 }
 
 // put queues documents, replacing those of the same stops not yet sent.
@@ -98,7 +116,8 @@ func (o *outbox) send(ctx context.Context, clients []*publisher, key *sign.Signe
 		for k, share := range shares {
 			wg.Go(func() {
 				acknowledged, unacknowledged := publish(ctx, clients[k], share, key, log)
-				n.Add(int64(acknowledged))
+				n.Add(int64(len(acknowledged)))
+				o.confirm(acknowledged)
 				again.Add(int64(len(unacknowledged)))
 				o.putBack(unacknowledged)
 			})
@@ -139,11 +158,11 @@ const retryPause = 5 * time.Second
 const inFlight = 100
 
 // publish sends documents retained at QoS 1, up to inFlight at a time,
-// waits for the broker's acknowledgements, and returns how many were
-// acknowledged and the documents that were not. Once one acknowledgement
+// waits for the broker's acknowledgements, and returns the documents that
+// were acknowledged and those that were not. Once one acknowledgement
 // fails or is ackWait late, or the connection is lost, it sends no more:
 // the rest are returned.
-func publish(ctx context.Context, c *publisher, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged int, unacknowledged []halte.StopState) {
+func publish(ctx context.Context, c *publisher, docs []halte.StopState, key *sign.Signer, log *slog.Logger) (acknowledged, unacknowledged []halte.StopState) {
 	lost := c.nextLoss()
 	tokens := make([]paho.Token, len(docs))
 	settled := 0 // tokens[:settled] are acknowledged or failed
@@ -157,7 +176,7 @@ func publish(ctx context.Context, c *publisher, docs []halte.StopState, key *sig
 			unacknowledged = append(unacknowledged, docs[i])
 			return false
 		}
-		acknowledged++
+		acknowledged = append(acknowledged, docs[i])
 		log.Debug("stop document published", "stop", docs[i].Stop, "version", docs[i].Version, "alerts", len(docs[i].Alerts))
 		return true
 	}

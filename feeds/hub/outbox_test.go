@@ -26,8 +26,8 @@ func TestUnacknowledgedDocumentsComeBack(t *testing.T) {
 		docs[i] = halte.StopState{Stop: fmt.Sprint("s", i), Version: 1}
 	}
 	log := (&testkit.Log{}).Logger()
-	if acked, unacked := publish(ctx, c, docs[:3], nil, log); acked != 3 || len(unacked) != 0 {
-		t.Fatalf("on a working link: %d acknowledged, %d not; want 3 and 0", acked, len(unacked))
+	if acked, unacked := publish(ctx, c, docs[:3], nil, log); len(acked) != 3 || len(unacked) != 0 {
+		t.Fatalf("on a working link: %d acknowledged, %d not; want 3 and 0", len(acked), len(unacked))
 	}
 
 	defer func(was time.Duration) { ackWait = was }(ackWait)
@@ -37,8 +37,8 @@ func TestUnacknowledgedDocumentsComeBack(t *testing.T) {
 	if ctx.Err() != nil {
 		t.Fatal("publish waited for acknowledgements that were not coming")
 	}
-	if acked != 0 || len(unacked) != len(docs) {
-		t.Fatalf("on a stalled link: %d acknowledged, %d returned; want 0 and %d", acked, len(unacked), len(docs))
+	if len(acked) != 0 || len(unacked) != len(docs) {
+		t.Fatalf("on a stalled link: %d acknowledged, %d returned; want 0 and %d", len(acked), len(unacked), len(docs))
 	}
 
 	o := newOutbox()
@@ -67,7 +67,7 @@ func TestALostConnectionEndsTheWaitAtOnce(t *testing.T) {
 	}
 	link.Delay(time.Minute, time.Minute) // in flight until the loss
 	type result struct {
-		acked   int
+		acked   []halte.StopState
 		unacked []halte.StopState
 	}
 	done := make(chan result, 1)
@@ -81,8 +81,8 @@ func TestALostConnectionEndsTheWaitAtOnce(t *testing.T) {
 			if ctx.Err() != nil {
 				t.Fatal("publish waited out its deadline after the connection was lost")
 			}
-			if r.acked != 0 || len(r.unacked) != len(docs) {
-				t.Fatalf("after the loss: %d acknowledged, %d returned; want 0 and %d", r.acked, len(r.unacked), len(docs))
+			if len(r.acked) != 0 || len(r.unacked) != len(docs) {
+				t.Fatalf("after the loss: %d acknowledged, %d returned; want 0 and %d", len(r.acked), len(r.unacked), len(docs))
 			}
 			return
 		case <-time.After(200 * time.Millisecond):

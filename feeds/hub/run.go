@@ -70,6 +70,11 @@ type Config struct {
 	Heartbeat time.Duration
 	// Sweep is how often documents are recomputed to drop ended alerts; 0 means 1 min.
 	Sweep time.Duration
+	// Recheck is how often the hub subscribes to the stop documents again,
+	// so that the broker sends each one it holds: a document older than
+	// the broker acknowledged (lost by a broker that acknowledged it before
+	// it stored it for good) is published again. 0 means 5 min.
+	Recheck time.Duration
 	// Metrics is where the hub registers its Prometheus metrics; nil means
 	// they are not exposed.
 	Metrics prometheus.Registerer
@@ -116,6 +121,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.Sweep == 0 {
 		cfg.Sweep = time.Minute
+	}
+	if cfg.Recheck == 0 {
+		cfg.Recheck = 5 * time.Minute
 	}
 	if cfg.Poll == 0 {
 		cfg.Poll = 30 * time.Second
@@ -218,6 +226,8 @@ func Run(ctx context.Context, cfg Config) error {
 	defer heartbeat.Stop()
 	sweep := time.NewTicker(cfg.Sweep)
 	defer sweep.Stop()
+	recheck := time.NewTicker(cfg.Recheck)
+	defer recheck.Stop()
 	feedErrors := map[string]int{}
 	stats, err := newMetrics(cfg.Metrics)
 	if err != nil {
@@ -242,6 +252,9 @@ func Run(ctx context.Context, cfg Config) error {
 		case <-heartbeat.C:
 			beat()
 			continue
+		case <-recheck.C:
+			go resubscribe(client, mqtt.StopsFilter, routes[mqtt.StopsFilter], log)
+			continue
 		case <-sweep.C:
 			for name, alerts := range feeds { // publication windows open and close
 				state.ReplaceFeed(name, alerts, cfg.Now())
@@ -255,7 +268,7 @@ func Run(ctx context.Context, cfg Config) error {
 				if cfg.Observe != nil {
 					cfg.Observe(e.key, e.payload)
 				}
-				if state.ObservePublished(e.key, e.payload, e.retained) {
+				if state.ObservePublished(e.key, e.payload, e.retained, out.acknowledged(e.key)) {
 					stops = []string{e.key}
 				}
 			case feedEvent:
@@ -292,6 +305,22 @@ func Run(ctx context.Context, cfg Config) error {
 			}
 		}
 		out.put(docs)
+	}
+}
+
+// resubscribe subscribes c to filter again, which makes the broker send
+// every retained message that matches it (MQTT 3.1.1, 3.8.4), to the
+// route's handler. It logs a failure; the next recheck tries again.
+func resubscribe(c paho.Client, filter string, r mqtt.Route, log *slog.Logger) {
+	const timeout = 30 * time.Second
+	t := c.Subscribe(filter, r.QoS, r.Handle)
+	switch {
+	case !t.WaitTimeout(timeout):
+		log.Warn("recheck of the broker's documents: no answer", "filter", filter, "in", timeout.String())
+	case t.Error() != nil:
+		log.Warn("recheck of the broker's documents failed", "filter", filter, "err", t.Error())
+	default:
+		log.Debug("rechecking the broker's documents", "filter", filter)
 	}
 }
 

@@ -108,8 +108,9 @@ func (w *watcher) count() int {
 	return len(w.docs)
 }
 
-// runHub runs a hub on the sample network with a file feed until stop is called.
-func runHub(t *testing.T, broker, feed string, log *testkit.Log) (stop func()) {
+// runHub runs a hub on the sample network with a file feed until stop is
+// called; tune, if given, changes its configuration.
+func runHub(t *testing.T, broker, feed string, log *testkit.Log, tune ...func(*hub.Config)) (stop func()) {
 	t.Helper()
 	net := sample.GhentNetwork()
 	src := &source.Source{Name: "delijn", Location: feed, Decode: func(b []byte) ([]halte.FeedAlert, error) {
@@ -119,10 +120,13 @@ func runHub(t *testing.T, broker, feed string, log *testkit.Log) (stop func()) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		err := hub.Run(ctx, hub.Config{Broker: broker, Network: net, ClientID: "test-hub", Logger: log.Logger(), OperatorKeys: sign.Insecure(),
+		cfg := hub.Config{Broker: broker, Network: net, ClientID: "test-hub", Logger: log.Logger(), OperatorKeys: sign.Insecure(),
 			Feeds: []*source.Source{src}, Poll: 50 * time.Millisecond, Heartbeat: 100 * time.Millisecond,
-			Now: func() time.Time { return time.Unix(1796112000+3600, 0) }})
-		if err != nil {
+			Now: func() time.Time { return time.Unix(1796112000+3600, 0) }}
+		for _, f := range tune {
+			f(&cfg)
+		}
+		if err := hub.Run(ctx, cfg); err != nil {
 			t.Errorf("hub: %v", err)
 		}
 	}()
@@ -233,6 +237,58 @@ func TestHubPublishesWhatChangedWhileTheBrokerWasAway(t *testing.T) {
 	testkit.WaitFor(t, deadline, "Rabot's document with both alerts after the broker's return", func() bool {
 		d, _ := again.latest("200501")
 		return len(d.Alerts) == 2
+	})
+}
+
+// A broker that acknowledged a document and then lost it, holding an older
+// one in its place (as a NATS cluster does when a node is killed while it
+// stores the document), is given the document again at the hub's next
+// recheck, and the loss is counted.
+func TestHubRepublishesWhatTheBrokerLost(t *testing.T) {
+	broker := mqtttest.Start(t)
+	w := watch(t, broker.URL)
+	feed := filepath.Join(t.TempDir(), "alerts.pb")
+	writeFeed(t, feed, 1, nil)
+	reg := prometheus.NewRegistry()
+	runHub(t, broker.URL, feed, &testkit.Log{}, func(c *hub.Config) { c.Recheck, c.Metrics = 200*time.Millisecond, reg })
+	testkit.WaitFor(t, deadline, "Rabot's document with one alert", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 1
+	})
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	c := mqtt.NewClient(mqtt.Options{Broker: broker.URL, ClientID: "loser", Logger: (&testkit.Log{}).Logger()})
+	if err := mqtt.Connect(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect(100)
+	older := make(chan []byte, 1)
+	c.Subscribe(mqtt.StopTopic("200501"), 1, func(_ paho.Client, m paho.Message) {
+		select {
+		case older <- m.Payload():
+		default:
+		}
+	}).Wait()
+	held := <-older
+	c.Unsubscribe(mqtt.StopTopic("200501")).Wait()
+
+	writeFeed(t, feed, 2, nil)
+	testkit.WaitFor(t, deadline, "Rabot's document with both alerts", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 2
+	})
+	newer, _ := w.latest("200501")
+	if err := mqtt.Publish(ctx, c, mqtt.StopTopic("200501"), true, held); err != nil { // the broker "loses" it
+		t.Fatal(err)
+	}
+	testkit.WaitFor(t, deadline, "Rabot's document with both alerts published again, and the loss counted", func() bool {
+		d, _ := w.latest("200501")
+		return len(d.Alerts) == 2 && d.Version > newer.Version && metric(t, reg, "halte_hub_documents_lost_total") == 1
+	})
+	after := watch(t, broker.URL)
+	testkit.WaitFor(t, deadline, "the broker to hold it", func() bool {
+		d, _ := after.latest("200501")
+		return len(d.Alerts) == 2 && d.Version > newer.Version
 	})
 }
 

@@ -47,6 +47,9 @@ type State struct {
 	// Skipped counts what feeds said that could not be placed: alerts on
 	// unknown stops, effects and conditions halte has no word for.
 	Skipped map[string]int
+	// Lost counts stop documents the broker acknowledged and then no longer
+	// held; each was published again.
+	Lost int
 }
 
 // entry is an alert in force with the stops it concerns.
@@ -121,10 +124,13 @@ func (s *State) remove(id string) []string {
 // ObservePublished records a stop document seen on the broker (retained from
 // before a restart, or the echo of the hub's own) and reports whether the
 // stop should be reconciled because the document is not what the hub holds.
-// A retained document older than the one the hub published means the broker
-// lost what it had acknowledged (killed before it saved it): the stop is
-// published again. An older echo, by contrast, is only late.
-func (s *State) ObservePublished(stop string, payload []byte, retained bool) bool {
+// acknowledged is the newest version of the stop the broker acknowledged
+// to this hub (0: none). A retained document older than that means the
+// broker lost what it had acknowledged (Mosquitto killed before it saved
+// it, a NATS node lost as the cluster stored it): it is counted in Lost
+// and the stop is published again. An older echo, or a retained document
+// older only than one still in flight, is only late.
+func (s *State) ObservePublished(stop string, payload []byte, retained bool, acknowledged uint64) bool {
 	if len(payload) == 0 {
 		delete(s.published, stop)
 		return true
@@ -144,12 +150,14 @@ func (s *State) ObservePublished(stop string, payload []byte, retained bool) boo
 	}
 	p := s.published[stop]
 	if doc.Version < p.version {
-		if retained {
-			s.log.Warn("the broker holds an older document than the hub published; it will be published again",
-				"stop", stop, "held", doc.Version, "published", p.version)
+		lost := retained && doc.Version < acknowledged
+		if lost {
+			s.log.Warn("the broker holds an older document than it acknowledged; it will be published again",
+				"stop", stop, "held", doc.Version, "acknowledged", acknowledged)
 			s.published[stop] = published{version: p.version}
+			s.Lost++
 		}
-		return retained
+		return lost
 	}
 	p.version = doc.Version
 	p.digest = digest(doc.StopName, doc.Alerts)

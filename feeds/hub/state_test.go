@@ -150,7 +150,7 @@ func TestRestart(t *testing.T) {
 	t.Run("nothing changed: nothing republished", func(t *testing.T) {
 		after := restarted()
 		for _, d := range published {
-			after.ObservePublished(d.Stop, payload(t, d), true)
+			after.ObservePublished(d.Stop, payload(t, d), true, 0)
 		}
 		after.ApplyAlert("a1", payload(t, tram1(1)))
 		if docs := after.Plan(after.KnownStops(), t0.Add(time.Minute)); len(docs) != 0 {
@@ -160,7 +160,7 @@ func TestRestart(t *testing.T) {
 	t.Run("cancelled while down: every stop gets a document without it", func(t *testing.T) {
 		after := restarted()
 		for _, d := range published {
-			after.ObservePublished(d.Stop, payload(t, d), true)
+			after.ObservePublished(d.Stop, payload(t, d), true, 0)
 		}
 		after.ApplyAlert("a1", payload(t, halte.Alert{ID: "a1", Version: 2, Cancelled: true}))
 		docs := after.Plan(after.KnownStops(), t0.Add(time.Minute))
@@ -237,7 +237,8 @@ func TestDocumentsTellThisStopFromTheLine(t *testing.T) {
 // TestBrokerThatLostADocument: a broker killed before it saved an
 // acknowledged document gives back an older one on reconnection; the hub
 // publishes the stop again, newer than what it had published. A late echo
-// of an older document changes nothing.
+// of an older document changes nothing, nor does a retained one older only
+// than a document still in flight.
 func TestBrokerThatLostADocument(t *testing.T) {
 	s := hub.NewState(sample.GhentNetwork(), quiet)
 	first := apply(t, s, "a1", payload(t, tram1(1)), t0)[0]
@@ -253,11 +254,14 @@ func TestBrokerThatLostADocument(t *testing.T) {
 	if newest.Version <= first.Version {
 		t.Fatalf("the update made no newer document for %s", first.Stop)
 	}
-	if s.ObservePublished(first.Stop, payload(t, first), false) {
+	if s.ObservePublished(first.Stop, payload(t, first), false, newest.Version) {
 		t.Fatal("a late echo of an older document asked for the stop to be published again")
 	}
-	if !s.ObservePublished(first.Stop, payload(t, first), true) {
-		t.Fatal("an older retained document did not ask for the stop to be published again")
+	if s.ObservePublished(first.Stop, payload(t, first), true, first.Version) || s.Lost != 0 {
+		t.Fatal("a retained document older only than one in flight asked for the stop to be published again")
+	}
+	if !s.ObservePublished(first.Stop, payload(t, first), true, newest.Version) || s.Lost != 1 {
+		t.Fatalf("a retained document older than the broker acknowledged did not ask for the stop to be published again (%d counted lost)", s.Lost)
 	}
 	docs := s.Plan([]string{first.Stop}, t0.Add(2*time.Second))
 	if len(docs) != 1 || docs[0].Version <= newest.Version || docs[0].Alerts[0].Version != 2 {

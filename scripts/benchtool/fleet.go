@@ -19,6 +19,7 @@ import (
 	"time"
 
 	paho "github.com/eclipse/paho.mqtt.golang"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/halte-transit/halte"
 	"github.com/halte-transit/halte/feeds/gtfs/sample"
@@ -112,7 +113,8 @@ func fleet(ctx context.Context, args []string) error {
 	if onNATS {
 		publishers = *natsPublishers
 	}
-	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: hubLogger, OperatorKeys: sign.Insecure(), Publishers: publishers})
+	hubMetrics := prometheus.NewRegistry()
+	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: hubLogger, OperatorKeys: sign.Insecure(), Publishers: publishers, Metrics: hubMetrics})
 	op := mqtt.NewClient(mqtt.Options{Broker: urls[0], ClientID: "fleet-operator", Logger: quiet})
 	if err := mqtt.Connect(ctx, op); err != nil {
 		return err
@@ -196,6 +198,7 @@ func fleet(ctx context.Context, args []string) error {
 		"line_stops": len(lineStops), "line_p50_ms": pct(lineLat, 50), "line_p99_ms": pct(lineLat, 99),
 		"wide_all_ms": pct(wideLat, 100), "wide_p50_ms": pct(wideLat, 50), "wide_received": len(wideLat),
 		"broker_rss_mb": brokerRSS, "broker_start_cpu_s": brokerStart, "broker_idle_cpu": brokerIdle,
+		"hub_documents_lost": counted(hubMetrics, "halte_hub_documents_lost_total"),
 	})
 	return json.NewEncoder(os.Stdout).Encode(figures)
 }
@@ -448,4 +451,15 @@ func pct(d []time.Duration, p int) float64 {
 	slices.Sort(s)
 	i := min(len(s)-1, len(s)*p/100)
 	return float64(s[i].Microseconds()) / 1000
+}
+
+// counted is the value of the counter name in reg; 0 if it is absent.
+func counted(reg *prometheus.Registry, name string) float64 {
+	families, _ := reg.Gather()
+	for _, f := range families {
+		if f.GetName() == name && len(f.GetMetric()) == 1 {
+			return f.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }
