@@ -114,7 +114,11 @@ func fleet(ctx context.Context, args []string) error {
 		publishers = *natsPublishers
 	}
 	hubMetrics := prometheus.NewRegistry()
-	go hub.Run(ctx, hub.Config{Broker: urls[0], Network: net, ClientID: "fleet-hub", Logger: hubLogger, OperatorKeys: sign.Insecure(), Publishers: publishers, Metrics: hubMetrics})
+	hubConn := mqtt.Options{Broker: urls[0]}
+	if onNATS { // a cluster: the hub fails over between its nodes, as halte hub --broker repeated does
+		hubConn.Fallback = urls[1:]
+	}
+	go hub.Run(ctx, hub.Config{Connection: hubConn, Network: net, ClientID: "fleet-hub", Logger: hubLogger, OperatorKeys: sign.Insecure(), Publishers: publishers, Metrics: hubMetrics})
 	op := mqtt.NewClient(mqtt.Options{Broker: urls[0], ClientID: "fleet-operator", Logger: quiet})
 	if err := mqtt.Connect(ctx, op); err != nil {
 		return err
