@@ -28,6 +28,14 @@ type outbox struct {
 	pending map[string]halte.StopState
 	acked   map[string]uint64
 	wake    chan struct{}
+	sending atomic.Bool // a round is being published
+}
+
+// busy reports whether documents are queued or being published.
+func (o *outbox) busy() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.pending) > 0 || o.sending.Load()
 }
 
 func newOutbox() *outbox {
@@ -105,6 +113,7 @@ func (o *outbox) send(ctx context.Context, clients []*publisher, key *sign.Signe
 			return
 		case <-o.wake:
 		}
+		o.sending.Store(true)
 		docs, t0 := o.take(), time.Now()
 		shares := make([][]halte.StopState, len(clients))
 		for _, d := range docs {
@@ -123,6 +132,7 @@ func (o *outbox) send(ctx context.Context, clients []*publisher, key *sign.Signe
 			})
 		}
 		wg.Wait()
+		o.sending.Store(false)
 		stats.sent(int(n.Load()), len(docs), time.Since(t0))
 		log.Info("stop documents published", "documents", n.Load(), "of", len(docs))
 		if again.Load() > 0 {

@@ -253,7 +253,9 @@ func Run(ctx context.Context, cfg Config) error {
 			beat()
 			continue
 		case <-recheck.C:
-			go resubscribe(client, mqtt.StopsFilter, routes[mqtt.StopsFilter], log)
+			if !out.busy() { // documents in flight are older on the broker, and not lost
+				go resubscribe(client, mqtt.StopsFilter, routes[mqtt.StopsFilter], log)
+			}
 			continue
 		case <-sweep.C:
 			for name, alerts := range feeds { // publication windows open and close

@@ -124,12 +124,12 @@ func (s *State) remove(id string) []string {
 // ObservePublished records a stop document seen on the broker (retained from
 // before a restart, or the echo of the hub's own) and reports whether the
 // stop should be reconciled because the document is not what the hub holds.
-// acknowledged is the newest version of the stop the broker acknowledged
-// to this hub (0: none). A retained document older than that means the
-// broker lost what it had acknowledged (Mosquitto killed before it saved
-// it, a NATS node lost as the cluster stored it): it is counted in Lost
-// and the stop is published again. An older echo, or a retained document
-// older only than one still in flight, is only late.
+// A retained document older than the one the hub published means the
+// broker lost it (Mosquitto killed before it saved it, a NATS node lost as
+// the cluster stored it, or killed before it acknowledged it): the stop is
+// published again, and counted in Lost if it was older than acknowledged,
+// the newest version of the stop the broker acknowledged (0: none). An
+// older echo, which is not retained, is only late.
 func (s *State) ObservePublished(stop string, payload []byte, retained bool, acknowledged uint64) bool {
 	if len(payload) == 0 {
 		delete(s.published, stop)
@@ -150,14 +150,15 @@ func (s *State) ObservePublished(stop string, payload []byte, retained bool, ack
 	}
 	p := s.published[stop]
 	if doc.Version < p.version {
-		lost := retained && doc.Version < acknowledged
-		if lost {
-			s.log.Warn("the broker holds an older document than it acknowledged; it will be published again",
-				"stop", stop, "held", doc.Version, "acknowledged", acknowledged)
+		if retained {
+			s.log.Warn("the broker holds an older document than the hub published; it will be published again",
+				"stop", stop, "held", doc.Version, "published", p.version, "acknowledged", acknowledged)
 			s.published[stop] = published{version: p.version}
-			s.Lost++
+			if doc.Version < acknowledged {
+				s.Lost++
+			}
 		}
-		return lost
+		return retained
 	}
 	p.version = doc.Version
 	p.digest = digest(doc.StopName, doc.Alerts)
