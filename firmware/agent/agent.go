@@ -102,6 +102,7 @@ type Agent struct {
 	statusDue bool       // a status is waiting for its pause (statusChanged)
 	signedOff bool       // the offline status was sent: nothing follows it
 	arrivals  arrivals   // the stops' documents each subscription brought (subscribe)
+	silence   silence    // when the broker last delivered something live (watchSilence)
 
 	mu          sync.Mutex
 	docs        map[string]halte.StopState
@@ -121,6 +122,7 @@ type Stats struct {
 	Applied  int                  // documents stored
 	Again    int                  // the held document received again (a redelivery, a resubscription's retained copy)
 	Rejected map[halte.Reason]int // documents refused, by reason (replay: not newer than the one held, and not it)
+	Silences int                  // times it subscribed again, connected but hearing nothing live for Config.HubSilence
 }
 
 // New validates the configuration, opens the state file and the speech
@@ -140,6 +142,9 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 	}
 	if cfg.StartupWait == 0 {
 		cfg.StartupWait = 3 * time.Second
+	}
+	if cfg.HubSilence == 0 {
+		cfg.HubSilence = 3 * time.Minute
 	}
 	if len(cfg.Languages) == 0 {
 		cfg.Languages = []string{"nl"}
@@ -186,6 +191,7 @@ func New(cfg Config, deps Deps) (*Agent, error) {
 		docs:      map[string]halte.StopState{},
 		announced: map[string]heard{},
 		stats:     Stats{Rejected: map[halte.Reason]int{}},
+		silence:   silence{first: cfg.HubSilence, wait: cfg.HubSilence, last: time.Now()},
 		rules: halte.Rules{
 			Languages: cfg.Languages, Location: loc,
 			RepeatEvery: cfg.Announce.RepeatEvery, MinGap: cfg.Announce.MinGap, Coalesce: cfg.Announce.Coalesce,

@@ -70,6 +70,10 @@ type Config struct {
 	// StartupWait is how long the device waits for the broker before it
 	// announces what it last knew; 0 means 3 s.
 	StartupWait time.Duration `yaml:"startup_wait"`
+	// HubSilence is how long the device, connected, may hear nothing live
+	// (the hub's heartbeat comes every 30 s) before it subscribes again, in
+	// case the broker stopped delivering to it; 0 means 3 min.
+	HubSilence time.Duration `yaml:"hub_silence"`
 	// Pins are the button, LED and vibration motor; none means no pins.
 	Pins Pins `yaml:"pins"`
 	// HTTP is the address of the stop's screen (host:port); "" means none.
@@ -298,6 +302,9 @@ func (c Config) Validate() error {
 	}
 	if c.StatusSpread < 0 {
 		return fmt.Errorf("config key status_spread: %v; want a pause (30s) or 0 for none", c.StatusSpread)
+	}
+	if c.HubSilence != 0 && c.HubSilence < time.Second {
+		return fmt.Errorf("config key hub_silence: %v; want a pause longer than the hub's heartbeat (3m), or 0 for 3 min", c.HubSilence)
 	}
 	if c.Timezone != "" {
 		if _, err := time.LoadLocation(c.Timezone); err != nil {

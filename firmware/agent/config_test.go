@@ -21,7 +21,7 @@ func TestExampleConfig(t *testing.T) {
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if c.StartupWait != 3*time.Second || c.Stops[0] != "200101" || c.Audio.Output != "alsa" ||
+	if c.StartupWait != 3*time.Second || c.HubSilence != 3*time.Minute || c.Stops[0] != "200101" || c.Audio.Output != "alsa" ||
 		len(c.Announce.Volume.Quiet) != 0 || c.Announce.RepeatEvery != 15*time.Minute ||
 		c.Pins.Button != (agent.Pin{Name: "GPIO17", ActiveLow: true}) || c.Pins.LED.Name != "GPIO27" || c.Pins.Gestures.Long != 800*time.Millisecond {
 		t.Fatalf("read %+v", c)
@@ -64,5 +64,18 @@ func TestBrokerIsOneURLOrAList(t *testing.T) {
 	c, _ := agent.ParseConfig([]byte("broker: [tcp://n1:1883, n2]\ndevice: d\nstops: [s]\nstate_dir: /tmp/x\ninsecure: true\n"), "c.yaml")
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "config key broker") || !strings.Contains(err.Error(), `"n2"`) {
 		t.Errorf("a bad second broker: %v", err)
+	}
+}
+
+// A silence shorter than a second would have the device subscribe again
+// and again; the error names the key.
+func TestHubSilenceTooShort(t *testing.T) {
+	c := agent.Config{Broker: agent.Brokers{"tcp://127.0.0.1:1883"}, Device: "d", Stops: []string{"s"}, StateDir: t.TempDir(), Insecure: true}
+	if err := c.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c.HubSilence = 10 * time.Millisecond
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "config key hub_silence") {
+		t.Fatalf("hub_silence 10ms: %v", err)
 	}
 }

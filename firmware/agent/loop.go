@@ -7,6 +7,20 @@ import (
 	"github.com/halte-transit/halte"
 )
 
+// every calls do each period until ctx ends.
+func every(ctx context.Context, period time.Duration, do func()) {
+	tick := time.NewTicker(period)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			do()
+		}
+	}
+}
+
 // policyLoop drives the announcement policy: every event and every wake-up
 // it asks for goes through Step, and the actions go to the voice and the
 // indicator. It is the only goroutine that touches the policy.

@@ -36,6 +36,12 @@ func (a *Agent) Run(ctx context.Context) error {
 			}
 		}},
 	}
+	onSynced := func() {
+		select {
+		case synced <- struct{}{}:
+		default:
+		}
+	}
 	uncommitted := newPending()
 	for _, stop := range a.cfg.Stops {
 		routes[mqtt.StopTopic(stop)] = mqtt.Route{QoS: docQoS, Handle: func(c paho.Client, m paho.Message) {
@@ -49,6 +55,14 @@ func (a *Agent) Run(ctx context.Context) error {
 			a.log.Info("remote trigger", "stop", stop)
 			a.event(halte.Event{Kind: halte.RemoteTrigger})
 		}}
+	}
+	for topic, r := range routes {
+		handle := r.Handle
+		r.Handle = func(c paho.Client, m paho.Message) {
+			a.silence.heard(m.Retained())
+			handle(c, m)
+		}
+		routes[topic] = r
 	}
 	tlsConfig, err := a.cfg.TLS.Config()
 	if err != nil {
@@ -71,13 +85,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
+			a.silence.restart()
 			a.statusChanged(c)
-			a.subscribe(c, clientID, routes, resubscribeFirst, func() {
-				select {
-				case synced <- struct{}{}:
-				default:
-				}
-			})
+			a.subscribe(c, clientID, routes, resubscribeFirst, onSynced)
 		},
 	})
 	a.mu.Lock()
@@ -86,6 +96,7 @@ func (a *Agent) Run(ctx context.Context) error {
 	go a.watchAudio(ctx, 2*time.Second)
 	go a.retryCommits(ctx, client, uncommitted, 2*time.Second)
 	go mqtt.KeepDialling(ctx, client) // the device works offline meanwhile
+	go a.watchSilence(ctx, client, func() { a.subscribe(client, clientID, routes, resubscribeFirst, onSynced) })
 	defer func() {
 		a.signOff(client)
 		client.Disconnect(250)

@@ -93,21 +93,14 @@ func (a *Agent) streetLoop(ctx context.Context) {
 	if a.deps.Ambient == nil {
 		return
 	}
-	tick := time.NewTicker(time.Second)
-	defer tick.Stop()
 	said := math.NaN()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, time.Second, func() {
 		db, ok := a.deps.Ambient.Level()
 		if ok && !(math.Abs(db-said) < 3) && !(math.IsInf(db, -1) && math.IsInf(said, -1)) {
 			said = db
 			a.log.Info("street level", "db", math.Round(max(db, -120)*10)/10)
 		}
-	}
+	})
 }
 
 // locatorLoop plays the locator tick every period, on its own schedule,
@@ -117,18 +110,10 @@ func (a *Agent) locatorLoop(ctx context.Context, v *voice) {
 	if l.Every <= 0 || len(a.deps.Tick.Samples) == 0 {
 		return
 	}
-	tick := time.NewTicker(l.Every)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, l.Every, func() {
 		volume, silent := l.Volume.At(a.deps.Now().In(a.rules.Location))
-		if silent || volume == 0 || v.busy.Load() {
-			continue
+		if !silent && volume > 0 && !v.busy.Load() {
+			a.play(ctx, a.deps.Tick, volume, "locator")
 		}
-		a.play(ctx, a.deps.Tick, volume, "locator")
-	}
+	})
 }

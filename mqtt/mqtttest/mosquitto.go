@@ -220,6 +220,28 @@ func (b *Broker) Kill() {
 	b.cmd = nil
 }
 
+// SetACL replaces the access control list of a broker started with one
+// and waits until the broker has read it again (SIGHUP): from then on it
+// applies to the connections already open too, to what they are sent as
+// much as to what they send.
+func (b *Broker) SetACL(acl string) {
+	b.t.Helper()
+	if err := os.WriteFile(filepath.Join(b.Dir, "acl"), []byte(acl), 0o600); err != nil {
+		b.t.Fatal(err)
+	}
+	const reloaded = "Reloading config."
+	before := strings.Count(b.Log(), reloaded)
+	if err := b.cmd.Process.Signal(syscall.SIGHUP); err != nil {
+		b.t.Fatalf("reload mosquitto: %v", err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); strings.Count(b.Log(), reloaded) == before; {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("mosquitto did not reload its ACL within 10 s:\n%s", b.Log())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 // Denied reports whether the broker logged an ACL denial naming who.
 func (b *Broker) Denied(who string) bool {
 	for _, line := range strings.Split(b.Log(), "\n") {
