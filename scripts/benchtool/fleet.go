@@ -202,7 +202,7 @@ func fleet(ctx context.Context, args []string) error {
 		"line_stops": len(lineStops), "line_p50_ms": pct(lineLat, 50), "line_p99_ms": pct(lineLat, 99),
 		"wide_all_ms": pct(wideLat, 100), "wide_p50_ms": pct(wideLat, 50), "wide_received": len(wideLat),
 		"broker_rss_mb": brokerRSS, "broker_start_cpu_s": brokerStart, "broker_idle_cpu": brokerIdle,
-		"hub_documents_lost": counted(hubMetrics, "halte_hub_documents_lost_total"),
+		"hub_documents_lost": counted(hubMetrics, "halte_hub_documents_lost_total"), "agents_silences": f.silences,
 	})
 	return json.NewEncoder(os.Stdout).Encode(figures)
 }
@@ -223,6 +223,7 @@ type flock struct {
 	reports      chan shardReport
 	session      string        // the agents' (agent.Config.Session)
 	statusSpread time.Duration // the agents' (agent.Config.StatusSpread)
+	silences     int           // the agents' silences (agent.Stats.Silences) at the end of the last delivery
 }
 
 // start runs a shard of the agents of stops s<from> to s<to-1> on the
@@ -269,6 +270,7 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 func (f *flock) ready() (agents int, limit string) {
 	start, tick := time.Now(), time.NewTicker(15*time.Second)
 	defer tick.Stop()
+	f.silences = 0
 	for done := 0; done < len(f.shards); {
 		select {
 		case r := <-f.reports:
@@ -349,6 +351,7 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 		case r.Done == a.ID:
 			done++
 			missing += len(r.Missing)
+			f.silences += r.Silences
 			for _, h := range r.Held {
 				progress("alert %s not held in time by %s", a.ID, h)
 			}

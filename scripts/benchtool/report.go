@@ -114,9 +114,9 @@ func report(args []string) error {
 			fleetFig["agents"], fleetFig["processes"], fleetFig["brokers"], fleetFig["limit"], delivery(fleetFig))
 	}
 	if natsFig != nil {
-		fmt.Fprintf(&b, "| 5b. the same on a 3-node NATS cluster; all agents have an alert sent as a node is killed | %v agents (nats-server %v, session %v; nodes %s MB RSS, %s CPU-s to take the fleet; limit: %v); %s; %s (%s) | | | | | |\n",
+		fmt.Fprintf(&b, "| 5b. the same on a 3-node NATS cluster; all agents have an alert sent as a node is killed | %v agents (nats-server %v, session %v; nodes %s MB RSS, %s CPU-s to take the fleet; limit: %v); %s; %s (%s; stop documents the broker lost: %v; subscriptions made again after a silence: %v) | | | | | |\n",
 			natsFig["agents"], natsFig["nats_server"], natsFig["session"], f(num(natsFig, "broker_rss_mb")), f(num(natsFig, "broker_start_cpu_s")), natsFig["limit"], delivery(natsFig),
-			received(natsFig, "node_lost"), nodeKilled(natsFig))
+			received(natsFig, "node_lost"), nodeKilled(natsFig), natsFig["hub_documents_lost"], natsFig["agents_silences"])
 	}
 	if cold != nil {
 		fmt.Fprintf(&b, "| 6. cold start to a press answered, no broker, p50 | %s ms | | | | | ≤ 100 ms |\n", f(num(cold, "p50_ms")))

@@ -31,7 +31,7 @@ type watchOrder struct {
 // shardReport is a shard's line: ready once its agents are, an alert held
 // by a stop's agent (At in Unix nanoseconds), the end of a watch (Done: the
 // alert's id, Missing: the stops that did not get it in time, Held: what
-// the first of their agents hold), or an error.
+// the first of their agents hold, Silences), or an error.
 type shardReport struct {
 	Ready   int      `json:"ready,omitempty"`
 	Alert   string   `json:"alert,omitempty"`
@@ -40,7 +40,10 @@ type shardReport struct {
 	Done    string   `json:"done,omitempty"`
 	Missing []string `json:"missing,omitempty"`
 	Held    []string `json:"held,omitempty"`
-	Error   string   `json:"error,omitempty"`
+	// Silences is how many times the shard's agents, all told, subscribed
+	// again after a silence (agent.Stats.Silences), at the end of a watch.
+	Silences int    `json:"silences,omitempty"`
+	Error    string `json:"error,omitempty"`
 }
 
 // heldShown bounds how many missing stops a shard describes.
@@ -96,7 +99,7 @@ func shard(ctx context.Context, args []string) error {
 		if err := json.Unmarshal(in.Bytes(), &w); err != nil {
 			return fmt.Errorf("watch order: %w", err)
 		}
-		go held.watch(w, report, func(stop string) string { return holding(byStop[stop], stop) })
+		go held.watch(w, report, func(stop string) string { return holding(byStop[stop], stop) }, func() int { return silences(agents) })
 	}
 	return nil
 }
@@ -131,14 +134,24 @@ func holding(a *agent.Agent, stop string) string {
 	if last := a.View("nl").LastUpdate; !last.IsZero() {
 		heard = fmt.Sprintf("%.0f s ago", time.Since(last).Seconds())
 	}
-	return fmt.Sprintf("%s; at the deadline it holds version %d (alerts %v), heard from the hub %s, and had %d documents stored, %d again, refused %v",
-		stop, doc.Version, doc.AlertIDs(), heard, st.Applied, st.Again, st.Rejected)
+	return fmt.Sprintf("%s; at the deadline it holds version %d (alerts %v), heard from the hub %s, had %d documents stored, %d again, refused %v, and subscribed again after a silence %d times",
+		stop, doc.Version, doc.AlertIDs(), heard, st.Applied, st.Again, st.Rejected, st.Silences)
+}
+
+// silences sums the agents' Stats.Silences.
+func silences(agents []*agent.Agent) int {
+	n := 0
+	for _, a := range agents {
+		n += a.Stats().Silences
+	}
+	return n
 }
 
 // watch reports each of w's stops as its agent holds w's alert, until all
 // do or deliveryDeadline passes, and then the end, with what the agents of
-// the first heldShown missing stops hold (describe).
-func (h *holdings) watch(w watchOrder, report func(shardReport), describe func(stop string) string) {
+// the first heldShown missing stops hold (describe) and how many silences
+// the shard's agents met (silences).
+func (h *holdings) watch(w watchOrder, report func(shardReport), describe func(stop string) string, silences func() int) {
 	waiting := map[string]bool{}
 	for _, s := range w.Stops {
 		waiting[s] = true
@@ -161,7 +174,7 @@ func (h *holdings) watch(w watchOrder, report func(shardReport), describe func(s
 	for _, s := range missing[:min(len(missing), heldShown)] {
 		held = append(held, describe(s))
 	}
-	report(shardReport{Done: w.Alert, Missing: missing, Held: held})
+	report(shardReport{Done: w.Alert, Missing: missing, Held: held, Silences: silences()})
 }
 
 // silence stands in for espeak-ng in the fleet: each real device
