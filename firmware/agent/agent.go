@@ -123,6 +123,7 @@ type Stats struct {
 	Again    int                  // the held document received again (a redelivery, a resubscription's retained copy)
 	Rejected map[halte.Reason]int // documents refused, by reason (replay: not newer than the one held, and not it)
 	Silences int                  // times it subscribed again, connected but hearing nothing live for Config.HubSilence
+	Connects int                  // times it connected to the broker: the first, and again after each loss
 }
 
 // New validates the configuration, opens the state file and the speech

@@ -332,3 +332,13 @@ func TestFailsOverToTheNextBroker(t *testing.T) {
 	publish(t, client(t, broker.URL, "fake-hub"), mqtt.StopTopic(stop), doc(10, alert("a", "Omleiding a.")))
 	dev.waitAnnounced(t, "a", 1)
 }
+
+// Stats.Connects counts the first connection and each one after a loss.
+func TestCountsConnections(t *testing.T) {
+	broker := mqtttest.Start(t)
+	dev := startDevice(t, broker.URL, t.TempDir())
+	testkit.WaitFor(t, deadline, "the first connection", func() bool { return dev.Stats().Connects == 1 })
+	broker.Kill()
+	broker.Restart()
+	testkit.WaitFor(t, deadline, "the connection after the broker's loss", func() bool { return dev.Stats().Connects == 2 })
+}

@@ -85,6 +85,9 @@ func (a *Agent) Run(ctx context.Context) error {
 		Logger:      a.log,
 		Will:        &mqtt.Will{Topic: mqtt.DeviceStatusTopic(a.cfg.Device), Payload: a.statusPayload(false)},
 		OnConnect: func(c paho.Client) {
+			a.mu.Lock()
+			a.stats.Connects++
+			a.mu.Unlock()
 			a.silence.restart()
 			a.statusChanged(c)
 			a.subscribe(c, clientID, routes, resubscribeFirst, onSynced)

@@ -47,6 +47,9 @@ func TestSubscribesAgainAfterASilence(t *testing.T) {
 	if len(said) == 0 {
 		t.Fatalf("the device got the second document without subscribing again: the broker sent it:\n%s", dev.Log)
 	}
+	if n := dev.Stats().Silences; n == 0 {
+		t.Fatalf("Stats.Silences is %d after a silence", n)
+	}
 	got, _ := time.Parse(time.RFC3339Nano, stored(2)[0]["time"].(string))
 	silent, _ := time.Parse(time.RFC3339Nano, said[0]["time"].(string))
 	if got.Before(silent) {

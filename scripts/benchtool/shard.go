@@ -134,8 +134,8 @@ func holding(a *agent.Agent, stop string) string {
 	if last := a.View("nl").LastUpdate; !last.IsZero() {
 		heard = fmt.Sprintf("%.0f s ago", time.Since(last).Seconds())
 	}
-	return fmt.Sprintf("%s; at the deadline it holds version %d (alerts %v), heard from the hub %s, had %d documents stored, %d again, refused %v, and subscribed again after a silence %d times",
-		stop, doc.Version, doc.AlertIDs(), heard, st.Applied, st.Again, st.Rejected, st.Silences)
+	return fmt.Sprintf("%s; at the deadline it holds version %d (alerts %v), heard from the hub %s, had %d documents stored, %d again, refused %v, connected %d times, and subscribed again after a silence %d times",
+		stop, doc.Version, doc.AlertIDs(), heard, st.Applied, st.Again, st.Rejected, st.Connects, st.Silences)
 }
 
 // silences sums the agents' Stats.Silences.
