@@ -270,7 +270,6 @@ func (f *flock) start(dir string, brokers []string, from, to int) error {
 func (f *flock) ready() (agents int, limit string) {
 	start, tick := time.Now(), time.NewTicker(15*time.Second)
 	defer tick.Stop()
-	f.silences = 0
 	for done := 0; done < len(f.shards); {
 		select {
 		case r := <-f.reports:
@@ -319,6 +318,7 @@ func (f *flock) deliver(ctx context.Context, op paho.Client, a halte.Alert, stop
 	}
 	var out []time.Duration
 	missing := 0
+	f.silences = 0 // each shard's Done carries its agents' count so far
 	tick := time.NewTicker(10 * time.Second)
 	defer tick.Stop()
 	var late <-chan time.Time
